@@ -1,0 +1,167 @@
+"""Plain event and effect types shared by the engine and its adapters (voice, web, CLI).
+
+Everything that reaches the engine is an event; everything the engine wants done
+is an effect. These are plain frozen dataclasses with no behaviour, so voice and
+web can import them without importing the engine. Times are seconds on the
+meeting clock: monotonic time live, the audio's stream time in a replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, Optional, Union
+
+Source = Literal["voice", "web", "keyboard", "api", "replay", "system"]
+
+CommandKind = Literal[
+    "start",          # begin the meeting at its first step
+    "pass",           # "ik pas": the turn holder passes
+    "next_turn",      # "volgende": the turn goes to the next person
+    "next_step",      # "volgende stap"
+    "previous_step",  # "vorige stap"
+    "skip",           # skip the current step without running it
+    "pause",
+    "resume",
+    "extend",         # "nog een minuut": args.seconds, default 60
+    "repeat",         # "herhaal": say the step's instruction again
+    "remaining",      # "hoeveel tijd nog"
+    "tip",            # mark the last (or args.utterance) utterance as a tip
+    "set_hulpvraag",  # args.text
+    "set_outcome",    # args.kind (volgende_stap, nuttig, doelen, terugkoppeling), args.text
+    "rate",           # args.utterance, args.rating in W/N/K (warm, neutraal, koud)
+    "correct",        # args.utterance and any of args.text / args.speaker / args.type
+    "note",           # args.text: a typed note, kept in the transcript
+    "finish",         # end the meeting now
+]
+
+COMMAND_KINDS: tuple[str, ...] = CommandKind.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command from any channel: a spoken phrase, a button, a key, the API."""
+
+    kind: CommandKind
+    source: Source = "keyboard"
+    by: Optional[str] = None
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Time passed; the engine checks its timers."""
+
+
+@dataclass(frozen=True)
+class Word:
+    word: str
+    start: float
+    end: float
+    conf: float = 1.0
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """Recognised speech. Partials are shown greyed; only finals are kept."""
+
+    text: str
+    start: float
+    end: float
+    final: bool = True
+    words: tuple[Word, ...] = ()
+    confidence: Optional[float] = None
+    id: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SpeechActivity:
+    """Voice activity: someone started (speaking=True) or stopped talking at `at`."""
+
+    speaking: bool
+    at: float
+
+
+DeviceKind = Literal["mic_lost", "mic_restored", "speech_failed", "speech_restored",
+                     "asr_failed", "asr_restored", "store_failed", "store_restored"]
+
+
+@dataclass(frozen=True)
+class DeviceEvent:
+    """Something happened to an adapter; the meeting goes on."""
+
+    kind: DeviceKind
+    detail: str = ""
+
+
+Event = Union[Command, Tick, Utterance, SpeechActivity, DeviceEvent]
+
+
+# -- effects -------------------------------------------------------------------
+
+SayKind = Literal["instruction", "turn", "warning", "end", "info"]
+
+
+@dataclass(frozen=True)
+class Say:
+    """Speak (and show) a Dutch cue."""
+
+    text: str
+    kind: SayKind = "info"
+
+
+@dataclass(frozen=True)
+class Chime:
+    """A short tone before an announcement, or alone where words would disturb."""
+
+    kind: Literal["announce", "warning", "end"] = "announce"
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    """The screen-facing view of the state changed."""
+
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Noted:
+    """An outcome was captured or corrected (a question, a tip, the hulpvraag...)."""
+
+    outcome: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Transcribed:
+    """A transcript line was added (final) or is being heard (partial)."""
+
+    line: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A command made no sense now; the reason is for screens, not for speech."""
+
+    command: str
+    reason: str
+
+
+Effect = Union[Say, Chime, StateChanged, Noted, Transcribed, Rejected]
+
+
+def to_dict(obj: Any) -> dict[str, Any]:
+    """An event or effect as JSON-ready data, tagged with its type."""
+    data = asdict(obj)
+    data["type"] = type(obj).__name__
+    return data
+
+
+_TYPES = {cls.__name__: cls for cls in (Command, Tick, Utterance, SpeechActivity, DeviceEvent)}
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """Rebuild an event stored by `to_dict` (the store's log format)."""
+    data = dict(data)
+    cls = _TYPES[data.pop("type")]
+    if cls is Utterance:
+        data["words"] = tuple(Word(**w) for w in data.get("words", ()))
+    return cls(**data)

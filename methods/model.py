@@ -1,0 +1,241 @@
+"""The method schema: what a method file may say, as immutable pydantic models."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# A duration as the source gives it: one figure, a [min, max] range, or unknown.
+Minutes = Union[float, tuple[float, float], None]
+
+# Who a step is for. Kept to the roles the engine can attribute speech to;
+# anything finer (interviewer, binnencirkel, ...) belongs in the step's text.
+Role = Literal["inbrenger", "deelnemers", "procesbegeleider", "iedereen"]
+
+# What a person gives in one turn of a round, with the Dutch words people hear.
+# (singular, plural). A method file names the key; cues use the words.
+ITEMS: dict[str, tuple[str, str]] = {
+    "vraag": ("vraag", "vragen"),
+    "compliment": ("compliment", "complimenten"),
+    "tip": ("tip", "tips"),
+    "advies": ("advies", "adviezen"),
+    "idee": ("idee", "ideeën"),
+    "probleemdefinitie": ("probleemdefinitie", "probleemdefinities"),
+    "reflectie": ("reflectie", "reflecties"),
+    "spiegeling": ("spiegeling", "spiegelingen"),
+    "reactie": ("reactie", "reacties"),
+    "waardering": ("waardering", "waarderingen"),
+    "dominant_idee": ("dominant idee", "dominante ideeën"),
+    "alternatief": ("alternatief", "alternatieven"),
+    "ervaring": ("ervaring", "ervaringen"),
+    "onderwerp": ("onderwerp", "onderwerpen"),
+    "feedback": ("feedback", "feedback"),
+    "bijdrage": ("bijdrage", "bijdragen"),
+}
+
+# Outcomes the engine captures outside the round items.
+Outcome = Literal["hulpvraag", "volgende_stap", "nuttig", "doelen", "terugkoppeling", "notities"]
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _check_minutes(value: Minutes) -> Minutes:
+    if value is None:
+        return value
+    if isinstance(value, tuple):
+        low, high = value
+        if low < 0 or high < 0:
+            raise ValueError("minuten mogen niet negatief zijn")
+        if low > high:
+            raise ValueError(f"bereik [{low:g}, {high:g}]: het eerste getal moet het kleinste zijn")
+        return value
+    if value < 0:
+        raise ValueError("minuten mogen niet negatief zijn")
+    return value
+
+
+class Round(_Frozen):
+    """A step that goes round the table, one person at a time."""
+
+    item: str = Field(description="what each person gives: a key of ITEMS")
+    per_person: int = Field(1, ge=1, description="how many items per turn")
+    order: Literal["met_de_klok_mee"] = "met_de_klok_mee"
+    who: Literal["deelnemers", "iedereen"] = Field(
+        "deelnemers", description="deelnemers: everyone but the inbrenger; iedereen: all"
+    )
+    repeat_until_all_pass: bool = Field(
+        False, description="go round again until a whole round passes"
+    )
+    max_rounds: Optional[int] = Field(None, ge=1, description="at most this many rounds")
+    pass_allowed: bool = True
+    turn_seconds: Optional[int] = Field(None, ge=5, description="a gentle budget per turn")
+    turn_cue: Optional[str] = Field(
+        None, description="what is said to the next person; {naam} is their name"
+    )
+    inbrenger_responds: Optional[str] = Field(
+        None, description="when the round is over, the inbrenger gets the word with this cue"
+    )
+
+    @field_validator("item")
+    @classmethod
+    def _known_item(cls, value: str) -> str:
+        if value not in ITEMS:
+            known = ", ".join(sorted(ITEMS))
+            raise ValueError(f"onbekend item '{value}'; kies uit: {known}")
+        return value
+
+    @property
+    def item_word(self) -> str:
+        return ITEMS[self.item][0]
+
+    @property
+    def item_plural(self) -> str:
+        return ITEMS[self.item][1]
+
+
+class Step(_Frozen):
+    """One step of a method, with what the facilitator says and who speaks."""
+
+    id: str = Field(description="a short slug, unique within the method")
+    title: str = Field(min_length=1)
+    minutes: Minutes = None
+    minutes_default: bool = Field(
+        False, description="true when the source gives no minutes and this is our default"
+    )
+    minutes_note: Optional[str] = None
+    speakers: tuple[Role, ...] = ("iedereen",)
+    listeners: tuple[Role, ...] = Field((), description="who must stay silent and listen")
+    silence: bool = False
+    transcribe: bool = Field(True, description="false: keep speaking time but no text")
+    round: Optional[Round] = None
+    outcome: Optional[Outcome] = None
+    cue: str = Field(min_length=1, description="the spoken start instruction")
+    warning: Optional[str] = Field(None, description="spoken shortly before time is up")
+    end: Optional[str] = Field(None, description="spoken when the step's time is up")
+    examples: tuple[str, ...] = ()
+    description: Optional[str] = Field(None, description="the longer text from the source")
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError(f"'{value}' is geen geldige id: alleen kleine letters, cijfers en '-'")
+        return value
+
+    @field_validator("minutes")
+    @classmethod
+    def _minutes(cls, value: Minutes) -> Minutes:
+        return _check_minutes(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Step":
+        if self.silence and self.round is not None:
+            raise ValueError("een stiltestap kan geen ronde hebben")
+        if self.minutes is None and not self.minutes_default:
+            # A step without any time cannot be run on a clock.
+            raise ValueError("geef 'minutes' op (markeer met minutes_default = true als de bron niets zegt)")
+        return self
+
+    @property
+    def planned_minutes(self) -> float:
+        """The time budget the engine runs with: the top of a range."""
+        if self.minutes is None:
+            return 0.0
+        if isinstance(self.minutes, tuple):
+            return self.minutes[1]
+        return self.minutes
+
+
+class Method(_Frozen):
+    """A whole method: its steps, rules and the source it comes from."""
+
+    id: str
+    name: str = Field(min_length=1)
+    name_inferred: bool = Field(False, description="true when the source lost the title")
+    name_note: Optional[str] = None
+    source: str = Field(description="the seed file the method comes from")
+    credit: Optional[str] = Field(None, description="the source's 'Bron'")
+    purpose: str = Field(min_length=1)
+    group_size: Optional[tuple[int, int]] = None
+    group_size_note: Optional[str] = None
+    total_minutes: Minutes = None
+    total_note: Optional[str] = Field(None, description="how a stated total that differs is read")
+    rules: tuple[str, ...] = ()
+    closing_questions: tuple[str, ...] = ()
+    preparation: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = Field(min_length=1)
+    user: bool = Field(False, description="loaded from the user's folder")
+    path: Optional[str] = Field(None, description="the file it was loaded from")
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError(f"'{value}' is geen geldige id: alleen kleine letters, cijfers en '-'")
+        return value
+
+    @field_validator("total_minutes")
+    @classmethod
+    def _minutes(cls, value: Minutes) -> Minutes:
+        return _check_minutes(value)
+
+    @field_validator("group_size")
+    @classmethod
+    def _group(cls, value: Optional[tuple[int, int]]) -> Optional[tuple[int, int]]:
+        if value is not None and (value[0] < 1 or value[0] > value[1]):
+            raise ValueError("groepsgrootte moet [min, max] zijn met 1 <= min <= max")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_steps(self) -> "Method":
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f"stap-id '{step.id}' komt twee keer voor")
+            seen.add(step.id)
+        return self
+
+    @property
+    def step_minutes(self) -> tuple[float, float]:
+        """The sum of the steps' minutes as (low, high)."""
+        low = high = 0.0
+        for step in self.steps:
+            if isinstance(step.minutes, tuple):
+                low += step.minutes[0]
+                high += step.minutes[1]
+            elif step.minutes is not None:
+                low += step.minutes
+                high += step.minutes
+        return low, high
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+def minutes_json(value: Minutes) -> Union[float, list[float], None]:
+    """Minutes as the JSON contract gives them: a number, [min, max] or null."""
+    if isinstance(value, tuple):
+        return [_num(value[0]), _num(value[1])]
+    return None if value is None else _num(value)
+
+
+def _num(value: float) -> float:
+    return int(value) if float(value).is_integer() else value
+
+
+def minutes_text(value: Minutes) -> str:
+    """Minutes in Dutch for people: '10', '10–15', '?'."""
+    if value is None:
+        return "?"
+    if isinstance(value, tuple):
+        return f"{_num(value[0])}–{_num(value[1])}"
+    return f"{_num(value)}"

@@ -1,0 +1,1 @@
+"""Voice: audio in and out, offline Dutch recognition, command spotting and spoken cues."""
