@@ -32,6 +32,7 @@ CommandKind = Literal[
     "correct",        # args.utterance and any of args.text / args.speaker / args.type
     "note",           # args.text: a typed note, kept in the transcript
     "finish",         # end the meeting now
+    "checklist",      # args.checklist, args.index, args.checked: tick the reflectie checklist
 ]
 
 COMMAND_KINDS: tuple[str, ...] = CommandKind.__args__  # type: ignore[attr-defined]

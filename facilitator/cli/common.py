@@ -1,0 +1,80 @@
+"""What every subcommand shares: the data folder, the method library, error exits."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from methods import Library, UnknownMethod, load_library
+
+
+def data_dir_option(func):
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Map voor gegevens (standaard: de gegevensmap van het platform, of $FACILITATOR_DATA_DIR).",
+    )(func)
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("facilitator", appauthor=False))
+
+
+def resolve_data_dir(override: Optional[Path] = None) -> Path:
+    if override is not None:
+        return Path(override)
+    env = os.environ.get("FACILITATOR_DATA_DIR")
+    if env:
+        return Path(env)
+    return default_data_dir()
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create a folder only its owner can read: meetings are confidential."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
+    return path
+
+
+@dataclass
+class CliContext:
+    data_dir_override: Optional[Path] = None
+
+    @cached_property
+    def data_dir(self) -> Path:
+        return resolve_data_dir(self.data_dir_override)
+
+    @property
+    def user_methods_dir(self) -> Path:
+        env = os.environ.get("FACILITATOR_METHODS_DIR")
+        return Path(env) if env else self.data_dir / "methods"
+
+    @cached_property
+    def library(self) -> Library:
+        library = load_library(self.user_methods_dir)
+        for error in library.errors:
+            click.echo(f"Let op: methode overgeslagen: {error}", err=True)
+        return library
+
+    def method(self, method_id: str):
+        try:
+            return self.library.get(method_id)
+        except UnknownMethod as exc:
+            fail(str(exc), code=2)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """One clear sentence on stderr and a non-zero exit."""
+    click.echo(message, err=True)
+    raise SystemExit(code)

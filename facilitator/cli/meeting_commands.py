@@ -1,0 +1,203 @@
+"""`facilitator plan | run | meetings | export`: prepare, run and look back on meetings."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from facilitator.cli.common import CliContext, ensure_private_dir, fail
+from facilitator.engine import SetupError, make_setup
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def _service(ctx: CliContext):
+    from facilitator.service import MeetingService
+
+    ensure_private_dir(ctx.data_dir)
+    service = MeetingService(ctx.data_dir, ctx.library)
+    if service.store.notice:
+        click.echo(service.store.notice, err=True)
+    return service
+
+
+@click.command()
+@click.argument("method_id")
+@click.option("--participants", "-p", required=True, help='Namen in zitvolgorde, met komma\'s: "Anna,Ben,Carla".')
+@click.option("--inbrenger", "-i", default=None, help="Wie de casus inbrengt (standaard: de eerste naam).")
+@click.option("--procesbegeleider", default=None, help="Als een persoon de bijeenkomst leidt.")
+@click.option("--start", "start_time", default=None, help="Begintijd, bijvoorbeeld 14:00.")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+@click.pass_obj
+def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, start_time, as_json) -> None:
+    """De opzet van de bijeenkomst: elke stap met begin- en eindtijd."""
+    from facilitator.plan import agenda
+
+    method = ctx.method(method_id)
+    names = _names(participants)
+    try:
+        setup = make_setup(method, names, inbrenger or (names[0] if names else ""), procesbegeleider)
+    except SetupError as exc:
+        fail(str(exc), code=2)
+    start = None
+    if start_time:
+        try:
+            t = datetime.strptime(start_time, "%H:%M")
+        except ValueError:
+            fail(f"Begintijd '{start_time}' begrijp ik niet; schrijf bijvoorbeeld 14:00.", code=2)
+        start = datetime.now().replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
+    data = agenda(setup, start)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['method']['name']}: {data['start']}–{data['end']} ({data['total_minutes']:g} minuten)")
+    click.echo(f"Deelnemers: {', '.join(data['participants'])}; inbrenger: {data['inbrenger']}")
+    for warning in data["warnings"]:
+        click.echo(f"Let op: {warning}")
+    for row in data["steps"]:
+        click.echo("")
+        minutes = row["minutes_text"] + (" (standaard)" if row["minutes_default"] else "")
+        click.echo(f"{row['start']}–{row['end']}  {row['number']}. {row['title']}  [{minutes} min]")
+        if row["silence"]:
+            click.echo("             stilte")
+        else:
+            click.echo(f"             spreekt: {', '.join(row['speakers']) or 'niemand'}")
+        if row["listeners"]:
+            click.echo(f"             luistert: {', '.join(row['listeners'])}")
+        if row["round"]:
+            r = row["round"]
+            more = "rondes tot iedereen past" if r["repeat_until_all_pass"] else (
+                f"{r['max_rounds']} ronde(s)" if r["max_rounds"] else "rondes zolang er tijd is")
+            click.echo(f"             ronde: {r['per_person']} {r['item']} per persoon, {more}")
+        click.echo(f"             \"{row['what']}\"")
+
+
+@click.command()
+@click.argument("method_id", required=False)
+@click.option("--participants", "-p", default=None, help='Namen in zitvolgorde: "Anna,Ben,Carla,Dirk,Eva".')
+@click.option("--inbrenger", "-i", default=None, help="Wie de casus inbrengt.")
+@click.option("--procesbegeleider", default=None, help="Als een persoon de bijeenkomst leidt.")
+@click.option("--hulpvraag", default=None, help="De hulpvraag, als die al bekend is.")
+@click.option("--resume", "resume_id", default=None, help="Ga verder met een onderbroken bijeenkomst.")
+@click.option("--auto-advance", is_flag=True, help="Ga na de tijd vanzelf naar de volgende stap.")
+@click.pass_obj
+def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, hulpvraag, resume_id, auto_advance) -> None:
+    """Leid een bijeenkomst vanaf de laptop, met toetsen."""
+    from facilitator.runner import TerminalRunner
+    from facilitator.service import UnknownMeeting
+    from methods import UnknownMethod
+
+    service = _service(ctx)
+    if resume_id:
+        try:
+            service.view(resume_id)
+        except UnknownMeeting as exc:
+            fail(str(exc), code=2)
+        meeting_id = resume_id
+    else:
+        if not method_id or not participants:
+            fail("Geef een methode en de deelnemers op, of --resume ID. Zie 'facilitator run --help'.", code=2)
+        names = _names(participants)
+        try:
+            meeting_id = service.create(method_id, names, inbrenger or names[0], procesbegeleider, hulpvraag,
+                                        {"auto_advance": True} if auto_advance else None)
+        except UnknownMethod as exc:
+            fail(str(exc), code=2)
+        except SetupError as exc:
+            fail(str(exc), code=2)
+    TerminalRunner(service, meeting_id).run()
+
+
+@click.group()
+def meetings() -> None:
+    """Bijeenkomsten bekijken en verwijderen."""
+
+
+@meetings.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def meetings_list(ctx: CliContext, as_json: bool) -> None:
+    """Alle bijeenkomsten, de nieuwste eerst."""
+    rows = _service(ctx).meetings()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("Nog geen bijeenkomsten.")
+        return
+    for row in rows:
+        minutes = int(row.get("duration_seconds", 0) // 60)
+        click.echo(f"{row['id']}  {(row.get('created') or '')[:16].replace('T', ' ')}  {row['method_name']}  "
+                   f"inbrenger {row['inbrenger']}  {minutes} min  {_status(row['status'])}")
+
+
+def _status(status: str) -> str:
+    return {"ready": "nog niet begonnen", "running": "onderbroken", "paused": "gepauzeerd",
+            "finished": "afgerond"}.get(status, status)
+
+
+@meetings.command("show")
+@click.argument("meeting_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def meetings_show(ctx: CliContext, meeting_id: str, as_json: bool) -> None:
+    """Het verslag van één bijeenkomst."""
+    from facilitator.service import UnknownMeeting
+
+    service = _service(ctx)
+    try:
+        text = service.export(meeting_id, "json" if as_json else "md")
+    except UnknownMeeting as exc:
+        fail(str(exc), code=2)
+    click.echo(text)
+
+
+@meetings.command("delete")
+@click.argument("meeting_id")
+@click.option("--yes", "-y", is_flag=True, help="Niet om bevestiging vragen.")
+@click.pass_obj
+def meetings_delete(ctx: CliContext, meeting_id: str, yes: bool) -> None:
+    """Verwijder een bijeenkomst echt (ook uit het databasebestand)."""
+    from facilitator.service import UnknownMeeting
+
+    service = _service(ctx)
+    try:
+        service.view(meeting_id)
+    except UnknownMeeting as exc:
+        fail(str(exc), code=2)
+    if not yes and not click.confirm(f"Bijeenkomst {meeting_id} definitief verwijderen?", default=False):
+        fail("Niets verwijderd.", code=1)
+    service.delete(meeting_id)
+    click.echo(f"Bijeenkomst {meeting_id} is verwijderd.")
+
+
+@click.command()
+@click.argument("meeting_id")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Schrijf naar dit bestand in plaats van naar het scherm.")
+@click.option("--no-transcript", is_flag=True, help="Alleen de uitkomsten, zonder transcript.")
+@click.pass_obj
+def export(ctx: CliContext, meeting_id: str, fmt: str, output: Optional[Path], no_transcript: bool) -> None:
+    """Exporteer het verslag als Markdown of JSON."""
+    from facilitator.service import UnknownMeeting
+
+    try:
+        text = _service(ctx).export(meeting_id, fmt, transcript=not no_transcript)
+    except UnknownMeeting as exc:
+        fail(str(exc), code=2)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+        output.chmod(0o600)
+    except OSError as exc:
+        fail(f"Kan {output} niet schrijven ({exc.strerror}).")
+    click.echo(f"Verslag geschreven naar {output}.")

@@ -1,0 +1,110 @@
+"""What the facilitator says, in short spoken Dutch, built from method data and the state."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from methods import Round, Step
+
+
+class _Names(dict):
+    # Unknown placeholders stay as written instead of crashing a meeting.
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(template: str, **names: Optional[str]) -> str:
+    values = {k: (v if v else _fallback(k)) for k, v in names.items()}
+    return template.format_map(_Names(values))
+
+
+def _fallback(key: str) -> str:
+    return {"inbrenger": "de inbrenger", "procesbegeleider": "de procesbegeleider"}.get(key, key)
+
+
+def turn_call(round_: Round, name: str) -> str:
+    if round_.turn_cue:
+        return fill(round_.turn_cue, naam=name)
+    if round_.per_person > 1:
+        return f"{name}, jouw {round_.per_person} {round_.item_plural}."
+    return f"{name}, jouw {round_.item_word}."
+
+
+def round_intro(round_: Round, first: str) -> str:
+    text = f"We gaan met de klok mee. {first} begint."
+    if round_.pass_allowed:
+        text += " Weet je even niets, zeg dan: ik pas."
+    return text
+
+
+def step_heading(number: int, step: Step) -> str:
+    return f"Stap {number}: {step.title}."
+
+
+def new_round() -> str:
+    return "Nog een rondje."
+
+
+def all_passed() -> str:
+    return "Iedereen heeft gepast. Dan gaan we door."
+
+
+def round_done() -> str:
+    return "Dat was de ronde."
+
+
+def warning(step: Step) -> str:
+    return step.warning or "Nog een minuut."
+
+
+def time_up(step: Step, waits: bool) -> str:
+    text = step.end or "De tijd voor deze stap is om."
+    if waits:
+        text += " Zeg 'volgende stap' als jullie zover zijn."
+    return text
+
+
+def turn_warning(name: str) -> str:
+    return f"{name}, wil je afronden?"
+
+
+def remaining(seconds: float) -> str:
+    if seconds < 0:
+        over = -seconds
+        if over < 90:
+            return "We zitten over de tijd."
+        return f"We zitten {round(over / 60)} minuten over de tijd."
+    if seconds < 50:
+        return f"Nog {max(5, int(round(seconds / 5.0) * 5))} seconden."
+    minutes = round(seconds / 60)
+    return "Nog een minuut." if minutes <= 1 else f"Nog {minutes} minuten."
+
+
+def paused() -> str:
+    return "We pauzeren even. Zeg 'verder' om door te gaan."
+
+
+def resumed() -> str:
+    return "We gaan verder."
+
+
+def extended(seconds: float) -> str:
+    if seconds == 60:
+        return "Er komt een minuut bij."
+    if seconds % 60 == 0:
+        return f"Er komen {int(seconds // 60)} minuten bij."
+    return f"Er komen {int(seconds)} seconden bij."
+
+
+def finished(closing: tuple[str, ...], inbrenger: str) -> str:
+    if not closing:
+        return "We zijn klaar. Dank jullie wel."
+    return "Tot slot. " + " ".join(fill(q, inbrenger=inbrenger) for q in closing)
+
+
+def mic_lost() -> str:
+    return "De microfoon valt weg. We gaan verder met de knoppen."
+
+
+def mic_restored() -> str:
+    return "De microfoon werkt weer."

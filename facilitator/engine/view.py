@@ -1,0 +1,192 @@
+"""Read-only views of the meeting state for screens, exports and speech: pure functions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from methods import minutes_json
+from facilitator.engine.state import GROUP, Line, State
+
+
+def step_elapsed(state: State, now: float) -> float:
+    running = state.status == "running" and state.since is not None
+    return state.step_active + (max(0.0, now - state.since) if running else 0.0)
+
+
+def meeting_elapsed(state: State, now: float) -> float:
+    running = state.status == "running" and state.since is not None
+    return state.meeting_active + (max(0.0, now - state.since) if running else 0.0)
+
+
+def planned_seconds(state: State) -> float:
+    return state.step.planned_minutes * 60.0 + state.extra_seconds
+
+
+def remaining_seconds(state: State, now: float) -> float:
+    return planned_seconds(state) - step_elapsed(state, now)
+
+
+def speaking_totals(state: State, now: float, step_index: int | None = None) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for who, index, seconds in state.speaking:
+        if step_index is None or index == step_index:
+            totals[who] += seconds
+    if state.speech_since is not None and (step_index is None or step_index == state.step_index):
+        totals[state.speech_who or GROUP] += max(0.0, now - state.speech_since)
+    return dict(totals)
+
+
+def speaking_by_step(state: State, now: float) -> dict[int, dict[str, float]]:
+    result: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for who, index, seconds in state.speaking:
+        result[index][who] += seconds
+    if state.speech_since is not None:
+        result[state.step_index][state.speech_who or GROUP] += max(0.0, now - state.speech_since)
+    return {k: dict(v) for k, v in sorted(result.items())}
+
+
+def line_dict(state: State, line: Line) -> dict[str, Any]:
+    step = state.method.steps[line.step_index]
+    return {
+        "id": line.id,
+        "step_index": line.step_index,
+        "step_title": step.title,
+        "speaker": line.speaker,
+        "type": line.type,
+        "text": line.text,
+        "start": round(line.start, 2),
+        "end": round(line.end, 2),
+        "rating": line.rating,
+        "corrected": line.corrected,
+        "turn": line.turn_id,
+        "partial": False,
+    }
+
+
+def transcript(state: State) -> list[dict[str, Any]]:
+    return [line_dict(state, line) for line in state.transcript]
+
+
+def outcomes(state: State) -> dict[str, Any]:
+    """The verslag's substance: the hulpvraag, each person's items, tips per person, next step."""
+    items: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_turn: dict[tuple[int, int], dict[str, Any]] = {}
+    for line in state.transcript:
+        if line.type in (None, "notitie", "reactie"):
+            continue
+        if line.turn_id is not None and line.type != "tip":
+            key = (line.turn_id, hash(line.type))
+            entry = by_turn.get(key)
+            if entry is not None:
+                # One turn's item can span several recognised sentences: join them.
+                entry["text"] = f"{entry['text']} {line.text}".strip()
+                entry["utterances"].append(line.id)
+                entry["rating"] = entry["rating"] or line.rating
+                continue
+        entry = {"by": line.speaker, "text": line.text, "rating": line.rating, "utterance": line.id,
+                 "utterances": [line.id], "step": state.method.steps[line.step_index].title}
+        if line.turn_id is not None and line.type != "tip":
+            by_turn[(line.turn_id, hash(line.type))] = entry
+        items[line.type].append(entry)
+    tips_by_person: dict[str, list[str]] = defaultdict(list)
+    for entry in items.get("tip", []):
+        tips_by_person[entry["by"]].append(entry["text"])
+    extra = dict(state.outcomes)
+    return {
+        "hulpvraag": state.hulpvraag,
+        "items": dict(items),
+        "tips_by_person": dict(tips_by_person),
+        "volgende_stap": extra.get("volgende_stap"),
+        "nuttig": extra.get("nuttig"),
+        "doelen": extra.get("doelen"),
+        "terugkoppeling": extra.get("terugkoppeling"),
+        "notes": [line.text for line in state.transcript if line.type == "notitie"],
+        "passes": _passes(state),
+    }
+
+
+def _passes(state: State) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for name, _step, _round in state.passes:
+        counts[name] += 1
+    return dict(counts)
+
+
+def view(state: State, now: float) -> dict[str, Any]:
+    """Everything a screen shows, as JSON-ready data."""
+    method = state.method
+    step = state.step
+    rnd = state.round
+    totals = speaking_totals(state, now)
+    talk = sum(totals.values())
+    left = remaining_seconds(state, now)
+    round_view = None
+    if rnd is not None and step.round is not None:
+        round_view = {
+            "item": step.round.item,
+            "item_word": step.round.item_word,
+            "number": rnd.number,
+            "turn": rnd.turn,
+            "responding": rnd.responding,
+            "next": rnd.next,
+            "passed": list(rnd.passed),
+            "order": list(rnd.order),
+            "done": rnd.done,
+        }
+    steps = []
+    for i, s in enumerate(method.steps):
+        rec = state.records[i]
+        if state.status == "finished":
+            st = "done" if rec.visits else "todo"
+        else:
+            st = "current" if i == state.step_index and state.status != "ready" else ("done" if i < state.step_index else "todo")
+        steps.append({"index": i, "title": s.title, "minutes": minutes_json(s.minutes), "state": st,
+                      "skipped": rec.skipped, "active_seconds": round(rec.active_seconds + (
+                          step_elapsed(state, now) - state.step_active if i == state.step_index else 0), 1),
+                      "over_seconds": round(rec.over_seconds, 1)})
+    return {
+        "method": {"id": method.id, "name": method.name},
+        "status": state.status,
+        "participants": list(state.setup.participants),
+        "inbrenger": state.setup.inbrenger,
+        "procesbegeleider": state.setup.procesbegeleider,
+        "elapsed_seconds": round(meeting_elapsed(state, now), 1),
+        "mode": "voice" if state.mic_ok else "manual",
+        "notices": list(state.notices),
+        "step": {
+            "index": state.step_index,
+            "count": len(method.steps),
+            "id": step.id,
+            "title": step.title,
+            "cue": step.cue.format_map(_Keep(inbrenger=state.setup.inbrenger,
+                                              procesbegeleider=state.setup.procesbegeleider or "de procesbegeleider")),
+            "description": step.description,
+            "examples": list(step.examples),
+            "silence": step.silence,
+            "transcribe": step.transcribe,
+            "speakers": list(step.speakers),
+            "listeners": list(step.listeners),
+            "planned_seconds": round(planned_seconds(state), 1),
+            "elapsed_seconds": round(step_elapsed(state, now), 1),
+            "remaining_seconds": round(left, 1),
+            "over_seconds": round(max(0.0, -left), 1),
+            "near_end": 0 < left <= state.setup.options.warning_seconds,
+            "time_up": left <= 0,
+            "round": round_view,
+        },
+        "steps": steps,
+        "speaking": {k: round(v, 1) for k, v in totals.items()},
+        "share": {k: round(v / talk, 3) for k, v in totals.items()} if talk > 0 else {},
+        "current_speaker": state.speech_who if state.speech_since is not None else None,
+        "partial": state.partial,
+        "hulpvraag": state.hulpvraag,
+        "last_say": state.last_say,
+        "last_rejected": state.last_rejected,
+        "passes": _passes(state),
+    }
+
+
+class _Keep(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,363 @@
+"""The meeting service: runs meetings through the engine, keeps them in the store, tells listeners.
+
+Every channel (web, keys, voice, API) goes through here, so a spoken "ik pas" and a
+click are the same command. The engine stays pure; this module owns the clock, the
+log and the fan-out of effects. One lock serialises a meeting's events.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from methods import Library, Method
+from facilitator import verslag
+from facilitator.engine import apply, make_setup, new_state, outcomes, transcript, view
+from facilitator.engine.state import SetupError, State
+from facilitator.events import (COMMAND_KINDS, Command, DeviceEvent, Effect, Event, Noted, Rejected, Say,
+                                StateChanged, Tick, Transcribed, to_dict)
+from facilitator.store import Store, StoreError
+
+__all__ = ["MeetingService", "SetupError", "UnknownMeeting", "Subscription"]
+
+HEARTBEAT_SECONDS = 1.0
+
+
+class UnknownMeeting(KeyError):
+    def __init__(self, meeting_id: str):
+        super().__init__(meeting_id)
+        self.meeting_id = meeting_id
+
+    def __str__(self) -> str:
+        return f"Bijeenkomst '{self.meeting_id}' bestaat niet. Zie 'facilitator meetings list'."
+
+
+class Subscription:
+    """A viewer's queue of updates; a slow viewer loses old updates, never blocks the meeting."""
+
+    def __init__(self, service: "MeetingService", meeting_id: str, maxsize: int = 500):
+        self._service = service
+        self.meeting_id = meeting_id
+        self._queue: "queue.Queue[dict]" = queue.Queue(maxsize=maxsize)
+        self.dropped = 0
+
+    def put(self, message: dict) -> None:
+        while True:
+            try:
+                self._queue.put_nowait(message)
+                return
+            except queue.Full:
+                try:
+                    self._queue.get_nowait()
+                    self.dropped += 1
+                except queue.Empty:
+                    pass
+
+    def get(self, timeout: Optional[float] = None) -> Optional[dict]:
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        self._service._unsubscribe(self)
+
+
+@dataclass
+class _Live:
+    """A meeting loaded in memory: its state, its clock offset and what is not stored yet."""
+
+    id: str
+    state: State
+    offset: float
+    pending: list[tuple[float, Event]] = field(default_factory=list)
+    subscribers: list[Subscription] = field(default_factory=list)
+    last_heartbeat: float = float("-inf")
+    store_ok: bool = True
+
+
+class MeetingService:
+    def __init__(self, data_dir: Path, library: Library, clock: Callable[[], float] = time.monotonic,
+                 store: Optional[Store] = None):
+        self.library = library
+        self.clock = clock
+        self.store = store or Store(Path(data_dir))
+        self._lock = threading.RLock()
+        self._live: dict[str, _Live] = {}
+        self._listeners: list[Callable[[str, Effect], None]] = []
+
+    # -- listeners ------------------------------------------------------------
+
+    def on_effect(self, callback: Callable[[str, Effect], None]) -> None:
+        """Call `callback(meeting_id, effect)` for every effect (speech, chimes, state)."""
+        self._listeners.append(callback)
+
+    def subscribe(self, meeting_id: str) -> Subscription:
+        with self._lock:
+            live = self._get(meeting_id)
+            sub = Subscription(self, meeting_id)
+            live.subscribers.append(sub)
+            sub.put({"type": "state", "data": self._view(live)})
+            return sub
+
+    def _unsubscribe(self, sub: Subscription) -> None:
+        with self._lock:
+            live = self._live.get(sub.meeting_id)
+            if live and sub in live.subscribers:
+                live.subscribers.remove(sub)
+
+    # -- meetings -------------------------------------------------------------
+
+    def create(self, method_id: str, participants: list[str], inbrenger: str, procesbegeleider: Optional[str] = None,
+               hulpvraag: Optional[str] = None, options: Optional[dict] = None) -> str:
+        method = self.library.get(method_id)
+        try:
+            setup = make_setup(method, participants, inbrenger, procesbegeleider, options, hulpvraag)
+        except TypeError as exc:
+            raise SetupError(f"Onbekende of verkeerde optie ({exc}).") from None
+        meeting_id = uuid.uuid4().hex[:12]
+        record = {
+            "method": method.model_dump(mode="json", exclude={"path"}),
+            "participants": list(setup.participants),
+            "inbrenger": setup.inbrenger,
+            "procesbegeleider": setup.procesbegeleider,
+            "options": options or {},
+            "hulpvraag": setup.hulpvraag,
+        }
+        with self._lock:
+            live = _Live(id=meeting_id, state=new_state(setup), offset=-self.clock())
+            self._live[meeting_id] = live
+            try:
+                self.store.create_meeting(meeting_id, method.id, record, 0.0)
+                self.store.set_summary(meeting_id, self._summary(live))
+            except StoreError as exc:
+                self._store_failed(live, exc)
+        return meeting_id
+
+    def _get(self, meeting_id: str) -> _Live:
+        live = self._live.get(meeting_id)
+        if live is None:
+            live = self._load(meeting_id)
+            self._live[meeting_id] = live
+        return live
+
+    def _load(self, meeting_id: str) -> _Live:
+        """Rebuild a meeting by replaying its log; downtime counts as a pause by default."""
+        row = self.store.meeting(meeting_id)
+        if row is None:
+            raise UnknownMeeting(meeting_id)
+        setup_data = row["setup"]
+        method = Method.model_validate(setup_data["method"])
+        setup = make_setup(method, setup_data["participants"], setup_data["inbrenger"],
+                           setup_data.get("procesbegeleider"), setup_data.get("options"), setup_data.get("hulpvraag"))
+        state = new_state(setup)
+        last = 0.0
+        for stored in self.store.events(meeting_id):
+            state, _ = apply(state, stored.event, stored.at)
+            last = stored.at
+        last = max(last, row["last_clock"] or 0.0)
+        if not setup.options.downtime_is_pause and row["last_wall"]:
+            last += max(0.0, time.time() - row["last_wall"])
+        live = _Live(id=meeting_id, state=state, offset=last - self.clock())
+        return live
+
+    def now(self, meeting_id: str) -> float:
+        with self._lock:
+            return self._now(self._get(meeting_id))
+
+    def _now(self, live: _Live) -> float:
+        return self.clock() + live.offset
+
+    def delete(self, meeting_id: str) -> None:
+        with self._lock:
+            if meeting_id not in self._live and self.store.meeting(meeting_id) is None:
+                raise UnknownMeeting(meeting_id)
+            live = self._live.pop(meeting_id, None)
+            if live:
+                for sub in live.subscribers:
+                    sub.put({"type": "deleted", "data": {"id": meeting_id}})
+            self.store.delete(meeting_id)
+
+    def meetings(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self.store.meetings()
+            result = []
+            for row in rows:
+                live = self._live.get(row["id"])
+                summary = self._summary(live) if live else row["summary"]
+                result.append({"id": row["id"], "created": row["created"], **summary})
+            known = {r["id"] for r in rows}
+            for mid, live in self._live.items():  # meetings the store could not take (disk full)
+                if mid not in known:
+                    result.append({"id": mid, "created": None, **self._summary(live)})
+            return result
+
+    def _summary(self, live: _Live) -> dict[str, Any]:
+        s = live.state
+        v = view(s, self._now(live))
+        return {"method_id": s.method.id, "method_name": s.method.name, "inbrenger": s.setup.inbrenger,
+                "participants": list(s.setup.participants), "status": s.status,
+                "duration_seconds": v["elapsed_seconds"], "step": v["step"]["title"]}
+
+    def previous_meeting(self, participants: list[str]) -> Optional[dict[str, Any]]:
+        """The group's last meeting, for the terugkoppeling ("wat heb je met de tips gedaan?")."""
+        wanted = {p.casefold() for p in participants}
+        for row in self.meetings():
+            people = {p.casefold() for p in row.get("participants", [])}
+            if wanted and len(people & wanted) * 2 >= len(wanted) and row.get("status") == "finished":
+                out = self.outcomes(row["id"])
+                return {**row, "hulpvraag": out["hulpvraag"], "tips_by_person": out["tips_by_person"],
+                        "volgende_stap": out["volgende_stap"]}
+        return None
+
+    # -- events ---------------------------------------------------------------
+
+    def command(self, meeting_id: str, kind: str, source: str = "web", by: Optional[str] = None,
+                **args: Any) -> dict[str, Any]:
+        if kind not in COMMAND_KINDS:
+            raise ValueError(f"Onbekende opdracht '{kind}'. Kies uit: {', '.join(COMMAND_KINDS)}.")
+        with self._lock:
+            live = self._get(meeting_id)
+            effects = self._apply(live, Command(kind, source, by, dict(args)))  # type: ignore[arg-type]
+            rejected = next((e for e in effects if isinstance(e, Rejected)), None)
+            return {"ok": rejected is None, "reason": rejected.reason if rejected else None, "view": self._view(live)}
+
+    def feed(self, meeting_id: str, event: Event, at: Optional[float] = None) -> list[Effect]:
+        """Feed an event from an adapter (speech, devices); `at` overrides the clock (replays)."""
+        with self._lock:
+            live = self._get(meeting_id)
+            return self._apply(live, event, at)
+
+    def tick(self) -> None:
+        with self._lock:
+            for live in list(self._live.values()):
+                if live.state.status not in ("running", "paused"):
+                    continue
+                self._apply(live, Tick())
+                now = self._now(live)
+                if now - live.last_heartbeat >= HEARTBEAT_SECONDS:
+                    live.last_heartbeat = now
+                    self._persist(live, heartbeat=now)
+
+    def _apply(self, live: _Live, event: Event, at: Optional[float] = None) -> list[Effect]:
+        now = self._now(live) if at is None else at
+        if at is not None:
+            live.offset = at - self.clock()  # a replay drives the meeting clock
+        before = live.state.status
+        live.state, effects = apply(live.state, event, now)
+        if not isinstance(event, Tick) and not (isinstance(event, DeviceEvent) and event.kind.startswith("store_")):
+            live.pending.append((now, event))
+            self._persist(live)
+        if live.state.status != before:
+            self._persist_summary(live)
+        self._publish(live, effects)
+        return effects
+
+    def _persist(self, live: _Live, heartbeat: Optional[float] = None) -> None:
+        try:
+            if live.pending:
+                self.store.append(live.id, live.pending)
+                live.pending = []
+            elif heartbeat is not None:
+                self.store.heartbeat(live.id, heartbeat)
+        except StoreError as exc:
+            self._store_failed(live, exc)
+            return
+        if not live.store_ok:
+            live.store_ok = True
+            live.state, effects = apply(live.state, DeviceEvent("store_restored"), self._now(live))
+            self._publish(live, effects)
+
+    def _persist_summary(self, live: _Live) -> None:
+        try:
+            self.store.set_summary(live.id, self._summary(live))
+        except StoreError as exc:
+            self._store_failed(live, exc)
+
+    def _store_failed(self, live: _Live, exc: StoreError) -> None:
+        if live.store_ok:
+            live.store_ok = False
+            live.state, effects = apply(live.state, DeviceEvent("store_failed", str(exc)), self._now(live))
+            self._publish(live, effects)
+
+    def _publish(self, live: _Live, effects: list[Effect]) -> None:
+        for effect in effects:
+            message = _message(effect)
+            if isinstance(effect, StateChanged):
+                message = {"type": "state", "data": self._view(live)}
+            if message is not None:
+                for sub in list(live.subscribers):
+                    sub.put(message)
+            for listener in self._listeners:
+                try:
+                    listener(live.id, effect)
+                except Exception:  # a broken listener must never stop a meeting
+                    pass
+
+    # -- reading --------------------------------------------------------------
+
+    def _view(self, live: _Live) -> dict[str, Any]:
+        data = view(live.state, self._now(live))
+        data["id"] = live.id
+        notices = list(data["notices"])
+        if self.store.notice and self.store.notice not in notices:
+            notices.append(self.store.notice)
+        data["notices"] = notices
+        return data
+
+    def view(self, meeting_id: str) -> dict[str, Any]:
+        with self._lock:
+            return self._view(self._get(meeting_id))
+
+    def state(self, meeting_id: str) -> State:
+        with self._lock:
+            return self._get(meeting_id).state
+
+    def transcript(self, meeting_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return transcript(self._get(meeting_id).state)
+
+    def outcomes(self, meeting_id: str) -> dict[str, Any]:
+        with self._lock:
+            return outcomes(self._get(meeting_id).state)
+
+    def export(self, meeting_id: str, fmt: str = "md", transcript: bool = True) -> str:
+        with self._lock:
+            live = self._get(meeting_id)
+            created = (self.store.meeting(meeting_id) or {}).get("created")
+            record = verslag.record(live.state, self._now(live), meeting_id, created)
+        if fmt == "json":
+            return verslag.to_json(record)
+        if fmt == "md":
+            return verslag.to_markdown(record, with_transcript=transcript)
+        raise ValueError("Kies het formaat md of json.")
+
+    def set_checklist(self, meeting_id: str, checklist_id: str, index: int, checked: bool) -> dict[str, Any]:
+        return self.command(meeting_id, "checklist", checklist=checklist_id, index=int(index), checked=bool(checked))
+
+    def checklist(self, meeting_id: str) -> list[tuple[str, int]]:
+        with self._lock:
+            return list(self._get(meeting_id).state.checklist)
+
+
+def _message(effect: Effect) -> Optional[dict[str, Any]]:
+    if isinstance(effect, StateChanged):
+        return {"type": "state", "data": effect.view}
+    if isinstance(effect, Transcribed):
+        return {"type": "partial" if effect.line.get("partial") else "transcript", "data": effect.line}
+    if isinstance(effect, Noted):
+        return {"type": "outcome", "data": effect.outcome}
+    if isinstance(effect, Say):
+        return {"type": "say", "data": {"text": effect.text, "kind": effect.kind}}
+    if isinstance(effect, Rejected):
+        return {"type": "rejected", "data": {"command": effect.command, "reason": effect.reason}}
+    return None
+
+
+def effect_dict(effect: Effect) -> dict[str, Any]:
+    return to_dict(effect)

@@ -1,0 +1,239 @@
+"""The meeting store: an append-only SQLite event log per meeting, safe against power cuts.
+
+The state of a meeting is never stored, only the events that made it; the state is
+a replay of the log. WAL with synchronous=FULL makes every committed command and
+utterance survive a crash; secure_delete plus VACUUM makes a deletion real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from facilitator.events import Event, event_from_dict, to_dict
+
+DB_NAME = "facilitator.db"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meetings (
+    id TEXT PRIMARY KEY,
+    created TEXT NOT NULL,
+    method_id TEXT NOT NULL,
+    setup TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '{}',
+    last_clock REAL,
+    last_wall REAL
+);
+CREATE TABLE IF NOT EXISTS events (
+    meeting_id TEXT NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    at REAL NOT NULL,
+    data TEXT NOT NULL,
+    utterance_id TEXT,
+    PRIMARY KEY (meeting_id, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_utterance ON events(meeting_id, utterance_id)
+    WHERE utterance_id IS NOT NULL;
+"""
+
+
+class StoreError(Exception):
+    """The store failed in a way the user can act on; the message is one sentence."""
+
+
+class StoreFull(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    seq: int
+    at: float
+    event: Event
+
+
+def _private(path: Path) -> None:
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+
+
+class Store:
+    """One SQLite file in the data folder; one connection guarded by a lock."""
+
+    def __init__(self, data_dir: Path, *, max_pages: Optional[int] = None):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_dir(self.data_dir)
+        self.path = self.data_dir / DB_NAME
+        self.moved_aside: Optional[Path] = None
+        self._lock = threading.RLock()
+        self._db = self._open(max_pages)
+
+    # -- opening --------------------------------------------------------------
+
+    def _open(self, max_pages: Optional[int]) -> sqlite3.Connection:
+        old_umask = os.umask(0o077)  # the -wal and -shm files are born private too
+        try:
+            try:
+                db = self._connect(max_pages)
+            except sqlite3.DatabaseError:
+                self.moved_aside = self._move_aside()
+                db = self._connect(max_pages)
+        finally:
+            os.umask(old_umask)
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(self.path) + suffix)
+            if p.exists():
+                _private(p)
+        return db
+
+    def _connect(self, max_pages: Optional[int]) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA secure_delete=ON")
+            db.execute("PRAGMA foreign_keys=ON")
+            if max_pages:
+                db.execute(f"PRAGMA max_page_count={int(max_pages)}")
+            ok = db.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                raise sqlite3.DatabaseError(ok)
+            db.executescript(SCHEMA)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{DB_NAME}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(self.path) + suffix)
+            if p.exists():
+                p.rename(Path(str(target) + suffix))
+        return target
+
+    @property
+    def notice(self) -> Optional[str]:
+        if self.moved_aside is None:
+            return None
+        return (f"De database was beschadigd en is apart gezet als {self.moved_aside}; "
+                "er is een nieuwe begonnen. Bewaar het oude bestand als je het wilt laten herstellen.")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- writing --------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                yield self._db
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self._rollback()
+                text = str(exc).lower()
+                if "full" in text or "disk" in text:
+                    raise StoreFull("De schijf is vol: opslaan lukt niet. Maak ruimte vrij; "
+                                    "de bijeenkomst loopt door en wordt bewaard zodra het weer kan.") from exc
+                raise StoreError(f"Opslaan lukt niet ({exc}).") from exc
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        try:
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+    def create_meeting(self, meeting_id: str, method_id: str, setup: dict[str, Any], clock: float) -> None:
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._write() as db:
+            db.execute("INSERT INTO meetings (id, created, method_id, setup, last_clock, last_wall) VALUES (?,?,?,?,?,?)",
+                       (meeting_id, created, method_id, json.dumps(setup, ensure_ascii=False), clock, time.time()))
+
+    def append(self, meeting_id: str, events: list[tuple[float, Event]]) -> None:
+        """Append events in one transaction; an utterance already stored is skipped."""
+        if not events:
+            return
+        with self._write() as db:
+            seq = db.execute("SELECT COALESCE(MAX(seq), 0) FROM events WHERE meeting_id=?", (meeting_id,)).fetchone()[0]
+            for at, event in events:
+                seq += 1
+                utt = getattr(event, "id", None) if type(event).__name__ == "Utterance" else None
+                cur = db.execute("INSERT OR IGNORE INTO events (meeting_id, seq, at, data, utterance_id) VALUES (?,?,?,?,?)",
+                                 (meeting_id, seq, at, json.dumps(to_dict(event), ensure_ascii=False), utt))
+                if cur.rowcount == 0:
+                    seq -= 1
+            db.execute("UPDATE meetings SET last_clock=?, last_wall=? WHERE id=?", (events[-1][0], time.time(), meeting_id))
+
+    def heartbeat(self, meeting_id: str, clock: float) -> None:
+        """Remember how far the clock got, so a resume knows when the process went down."""
+        with self._write() as db:
+            db.execute("UPDATE meetings SET last_clock=MAX(COALESCE(last_clock, 0), ?), last_wall=? WHERE id=?",
+                       (clock, time.time(), meeting_id))
+
+    def set_summary(self, meeting_id: str, summary: dict[str, Any]) -> None:
+        with self._write() as db:
+            db.execute("UPDATE meetings SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), meeting_id))
+
+    def delete(self, meeting_id: str) -> bool:
+        """Remove a meeting so that its words are gone from the file, not just unlinked."""
+        with self._write() as db:
+            db.execute("DELETE FROM events WHERE meeting_id=?", (meeting_id,))
+            found = db.execute("DELETE FROM meetings WHERE id=?", (meeting_id,)).rowcount > 0
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return found
+
+    # -- reading --------------------------------------------------------------
+
+    def meeting(self, meeting_id: str) -> Optional[dict[str, Any]]:
+        with self._lock:
+            row = self._db.execute("SELECT id, created, method_id, setup, summary, last_clock, last_wall FROM meetings WHERE id=?",
+                                   (meeting_id,)).fetchone()
+        return _meeting_row(row) if row else None
+
+    def meetings(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT id, created, method_id, setup, summary, last_clock, last_wall FROM meetings "
+                                    "ORDER BY created DESC, rowid DESC").fetchall()
+        return [_meeting_row(r) for r in rows]
+
+    def events(self, meeting_id: str) -> list[StoredEvent]:
+        with self._lock:
+            rows = self._db.execute("SELECT seq, at, data FROM events WHERE meeting_id=? ORDER BY seq",
+                                    (meeting_id,)).fetchall()
+        return [StoredEvent(seq, at, event_from_dict(json.loads(data))) for seq, at, data in rows]
+
+    def size_bytes(self) -> int:
+        return sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists())
+
+
+def _meeting_row(row) -> dict[str, Any]:
+    mid, created, method_id, setup, summary, last_clock, last_wall = row
+    return {"id": mid, "created": created, "method_id": method_id, "setup": json.loads(setup),
+            "summary": json.loads(summary or "{}"), "last_clock": last_clock, "last_wall": last_wall}
+
+
+def _private_dir(path: Path) -> None:
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass

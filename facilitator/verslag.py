@@ -1,0 +1,104 @@
+"""The verslag: a meeting's record for people (Markdown) and for programs (JSON)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from methods import ITEMS
+from facilitator.engine import meeting_elapsed, outcomes, speaking_by_step, speaking_totals, transcript
+from facilitator.engine.view import step_elapsed
+from facilitator.engine.state import State
+
+
+def record(state: State, now: float, meeting_id: str, created: Optional[str]) -> dict[str, Any]:
+    method = state.method
+    totals = speaking_totals(state, now)
+    talk = sum(totals.values()) or 1.0
+    by_step = speaking_by_step(state, now)
+    steps = []
+    for i, step in enumerate(method.steps):
+        rec = state.records[i]
+        active = rec.active_seconds
+        if i == state.step_index:  # the running stretch is not booked on the record yet
+            active += step_elapsed(state, now) - state.step_active
+        steps.append({"index": i, "title": step.title, "planned_minutes": step.planned_minutes,
+                      "active_seconds": round(active, 1), "over_seconds": round(rec.over_seconds, 1),
+                      "visited": rec.visits > 0, "skipped": rec.skipped,
+                      "speaking": {k: round(v, 1) for k, v in by_step.get(i, {}).items()}})
+    return {
+        "id": meeting_id,
+        "created": created,
+        "method": {"id": method.id, "name": method.name, "source": method.source},
+        "participants": list(state.setup.participants),
+        "inbrenger": state.setup.inbrenger,
+        "procesbegeleider": state.setup.procesbegeleider,
+        "status": state.status,
+        "duration_seconds": round(meeting_elapsed(state, now), 1),
+        "outcomes": outcomes(state),
+        "speaking": {k: {"seconds": round(v, 1), "share": round(v / talk, 3)} for k, v in
+                     sorted(totals.items(), key=lambda kv: -kv[1])},
+        "steps": steps,
+        "checklist": [list(k) for k in state.checklist],
+        "transcript": transcript(state),
+    }
+
+
+def to_json(rec: dict[str, Any]) -> str:
+    return json.dumps(rec, ensure_ascii=False, indent=2)
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _plural(item: str) -> str:
+    return ITEMS.get(item, (item, item))[1].capitalize()
+
+
+def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
+    out = rec["outcomes"]
+    lines = [f"# Verslag: {rec['method']['name']}", ""]
+    lines.append(f"- Datum: {rec['created'] or 'onbekend'}")
+    lines.append(f"- Deelnemers: {', '.join(rec['participants'])}")
+    lines.append(f"- Inbrenger: {rec['inbrenger']}")
+    if rec["procesbegeleider"]:
+        lines.append(f"- Procesbegeleider: {rec['procesbegeleider']}")
+    lines.append(f"- Duur: {_clock(rec['duration_seconds'])}")
+    lines += ["", "## Hulpvraag", "", out["hulpvraag"] or "_(niet vastgelegd)_"]
+    for key, title in (("doelen", "Doelen"), ("terugkoppeling", "Terugkoppeling van de vorige keer")):
+        if out.get(key):
+            lines += ["", f"## {title}", "", out[key]]
+    for item, entries in out["items"].items():
+        lines += ["", f"## {_plural(item)}", ""]
+        for e in entries:
+            rating = f" [{e['rating']}]" if e.get("rating") else ""
+            lines.append(f"- **{e['by']}**: {e['text']}{rating}")
+    if out["tips_by_person"]:
+        lines += ["", "## Tips per persoon", ""]
+        for who, tips in out["tips_by_person"].items():
+            lines.append(f"- **{who}**: " + "; ".join(tips))
+    lines += ["", "## Volgende stap", "", out["volgende_stap"] or "_(niet vastgelegd)_"]
+    if out.get("nuttig"):
+        lines += ["", "## Wat was nuttig", "", out["nuttig"]]
+    if out["notes"]:
+        lines += ["", "## Notities", ""] + [f"- {n}" for n in out["notes"]]
+    lines += ["", "## Spreektijd", "", "| wie | tijd | aandeel |", "| --- | ---: | ---: |"]
+    for who, s in rec["speaking"].items():
+        lines.append(f"| {who} | {_clock(s['seconds'])} | {round(s['share'] * 100)}% |")
+    lines += ["", "## Stappen", "", "| stap | gepland | gebruikt | over tijd |", "| --- | ---: | ---: | ---: |"]
+    for st in rec["steps"]:
+        used = _clock(st["active_seconds"]) if st["visited"] else "–"
+        over = _clock(st["over_seconds"]) if st["over_seconds"] else ""
+        lines.append(f"| {st['title']}{' (overgeslagen)' if st['skipped'] else ''} | {st['planned_minutes']:g} min | {used} | {over} |")
+    if with_transcript and rec["transcript"]:
+        lines += ["", "## Transcript"]
+        current = None
+        for line in rec["transcript"]:
+            if line["step_index"] != current:
+                current = line["step_index"]
+                lines += ["", f"### {line['step_title']}", ""]
+            kind = f" ({line['type']})" if line["type"] else ""
+            lines.append(f"- {line['speaker']}{kind}: {line['text']}")
+    return "\n".join(lines) + "\n"
