@@ -227,3 +227,20 @@ def render_method(method: Method) -> str:
     if method.closing_questions:
         lines += ["", "Na afloop:"] + [f"  - {q}" for q in method.closing_questions]
     return "\n".join(lines)
+
+
+@methods.command("guides")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+def guides(as_json: bool) -> None:
+    """De checklists voor de procesbegeleider en de spelregels van intervisie."""
+    from methods.guides import checklists, load_guides, spelregels
+
+    if as_json:
+        click.echo(json.dumps(load_guides(), ensure_ascii=False, indent=2))
+        return
+    rules = spelregels()
+    lines = [rules.title, ""] + [f"{i}. {r}" for i, r in enumerate(rules.rules, start=1)]
+    for checklist in checklists().checklists:
+        lines += ["", f"Checklist {checklist.title.lower()}", ""]
+        lines += [f"[ ] {i}. {item}" for i, item in enumerate(checklist.items, start=1)]
+    click.echo("\n".join(lines))
