@@ -35,6 +35,14 @@ def list_methods(ctx: CliContext, as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
+    if not console.is_terminal:
+        # Piped: one line per method with whole ids, for grep and scripts.
+        for m in library:
+            group = f"{m.group_size[0]}-{m.group_size[1]}" if m.group_size else "-"
+            click.echo(f"{m.id}\t{m.name}{' *' if m.name_inferred else ''}\t{len(m.steps)} stappen\t"
+                       f"{total_text(m)} min\t{group}\t{m.source[:3]}")
+        return
     table = Table(title=f"{len(library)} methoden", title_justify="left")
     table.add_column("id", style="bold")
     table.add_column("naam")
@@ -46,7 +54,6 @@ def list_methods(ctx: CliContext, as_json: bool) -> None:
         name = m.name + (" *" if m.name_inferred else "") + (" (eigen)" if m.user else "")
         group = f"{m.group_size[0]}–{m.group_size[1]}" if m.group_size else "–"
         table.add_row(m.id, name, str(len(m.steps)), total_text(m), group, m.source[:3])
-    console = Console()
     console.print(table)
     console.print("* naam afgeleid: de bron verloor de titel.  Details: facilitator methods show ID")
 
