@@ -150,6 +150,11 @@ class Store:
                     raise StoreFull("De schijf is vol: opslaan lukt niet. Maak ruimte vrij; "
                                     "de bijeenkomst loopt door en wordt bewaard zodra het weer kan.") from exc
                 raise StoreError(f"Opslaan lukt niet ({exc}).") from exc
+            except sqlite3.DatabaseError as exc:
+                # E.g. a meeting whose row never got written (the disk was full when it began):
+                # a clear StoreError, so the meeting goes on in memory instead of crashing.
+                self._rollback()
+                raise StoreError(f"Opslaan lukt niet ({exc}).") from exc
             except BaseException:
                 self._rollback()
                 raise

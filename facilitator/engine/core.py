@@ -115,7 +115,11 @@ def _planned(state: State) -> float:
 
 
 def _tick(state: State, now: float, out: list[Effect]) -> State:
-    """Fire what fell due up to `now`: warnings, time up (and auto-advance), turn budgets."""
+    """Fire what fell due up to `now`: warnings, time up (and auto-advance), turn budgets.
+
+    When several things fell due since the last event (a replay has no ticks), they fire in
+    the order they fell due, so the state ends the same as a live run that ticked in between.
+    """
     for _ in range(len(state.method.steps) * 4 + 4):  # bounded: each pass fires at most one thing
         if state.status != "running":
             return state
@@ -123,26 +127,37 @@ def _tick(state: State, now: float, out: list[Effect]) -> State:
         left = remaining_seconds(state, now)
         warn_at = state.setup.options.warning_seconds
         planned = _planned(state)
-        if not state.warned and not step.silence and planned > 2 * warn_at and left <= warn_at and left > 0:
-            state = _say(state, out, phrases.warning(step), "warning", chime=True).evolve(warned=True)
-            continue
+        due: list[tuple[float, int]] = []  # (seconds until due, rounded so float noise cannot reorder; kind)
+        if not state.warned and not step.silence and planned > 2 * warn_at and 0 < left <= warn_at:
+            due.append((round(left - warn_at, 6), 0))
         if not state.time_up and left <= 0 and planned > 0:
-            due = now + left  # the moment the step's time ran out
+            due.append((round(left, 6), 1))
+        rnd = state.round
+        budget = _turn_budget(state)
+        if rnd is not None and rnd.turn and budget and not rnd.turn_warned:
+            until = budget - (step_elapsed(state, now) - rnd.turn_started)
+            if until <= 0:
+                due.append((round(until, 6), 2))
+        if not due:
+            return state
+        kind = min(due)[1]
+        if kind == 0:
+            state = _say(state, out, phrases.warning(step), "warning", chime=True).evolve(warned=True)
+        elif kind == 1:
+            # The moment the step's time ran out, computed from the state alone (not from `now`),
+            # so a replay without ticks books exactly the same seconds as the live run.
+            at = state.since + planned - state.step_active if state.since is not None else now + left
             auto = state.setup.options.auto_advance or step.silence
             state = state.evolve(time_up=True, warned=True)
             if auto:
                 state = _say(state, out, phrases.time_up(step, waits=False), "end", chime=True)
-                state = _advance(state, due, out, end_said=True)
-                continue
-            return _say(state, out, phrases.time_up(step, waits=True), "end", chime=True)
-        rnd = state.round
-        budget = _turn_budget(state)
-        if rnd is not None and rnd.turn and budget and not rnd.turn_warned:
-            if step_elapsed(state, now) - rnd.turn_started >= budget:
-                state = _say(state, out, phrases.turn_warning(rnd.turn), "warning")
-                state = state.evolve(round=_replace_round(rnd, turn_warned=True))
-                continue
-        return state
+                state = _advance(state, at, out, end_said=True)
+            else:
+                state = _say(state, out, phrases.time_up(step, waits=True), "end", chime=True)
+        else:
+            assert rnd is not None and rnd.turn
+            state = _say(state, out, phrases.turn_warning(rnd.turn), "warning")
+            state = state.evolve(round=_replace_round(rnd, turn_warned=True))
     return state
 
 
@@ -196,7 +211,7 @@ def _round_order(state: State) -> tuple[str, ...]:
 
 def _leave_step(state: State, now: float) -> State:
     state = _close_stretch(state, now, keep_running=True)
-    over = max(0.0, state.step_active - _planned(state))
+    over = max(0.0, state.step_active - _planned(state)) if _planned(state) > 0 else 0.0
     records = list(state.records)
     rec = records[state.step_index]
     records[state.step_index] = StepRecord(rec.active_seconds, rec.over_seconds + over, rec.visits, rec.skipped)
@@ -213,7 +228,8 @@ def _advance(state: State, now: float, out: list[Effect], end_said: bool = False
 def _finish(state: State, now: float, out: list[Effect], end_said: bool = False) -> State:
     if state.status in ("running", "paused"):
         state = _close_stretch(state, now, keep_running=False)
-    state = state.evolve(status="finished", since=None, round=None)
+    state = _end_speech_segment(state.evolve(status="finished", since=None, round=None), now)
+    state = _mark(state, now)  # at the moment it ended, also when a later tick noticed it
     if end_said and not state.method.closing_questions:
         return state  # the last step's own end cue already said goodbye
     return _say(state, out, phrases.finished(state.method.closing_questions, state.setup.inbrenger), "end",
@@ -348,8 +364,9 @@ def _resume_quietly(state: State, now: float) -> State:
 def _pause(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     if state.status != "running":
         return _reject(state, out, "pause", "We pauzeren al.")
-    state = _end_speech_segment(_close_stretch(state, now, keep_running=False), now)
-    state = state.evolve(status="paused")
+    # Paused first, so the stretch of speech ends too: talk in a break is not meeting talk.
+    state = _close_stretch(state, now, keep_running=False).evolve(status="paused")
+    state = _end_speech_segment(state, now)
     return _say(state, out, phrases.paused(), "info")
 
 
@@ -387,6 +404,8 @@ def _repeat(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
 
 
 def _remaining(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    if _planned(state) <= 0:
+        return _say(state, out, phrases.untimed(), "info")
     return _say(state, out, phrases.remaining(remaining_seconds(state, now)), "info")
 
 
@@ -493,7 +512,10 @@ def _finish_command(state: State, cmd: Command, now: float, out: list[Effect]) -
 
 
 def _set_checklist(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
-    key = (str(cmd.args.get("checklist")), int(cmd.args.get("index", -1)))
+    try:
+        key = (str(cmd.args.get("checklist")), int(cmd.args.get("index", -1)))
+    except (TypeError, ValueError):
+        return _reject(state, out, "checklist", "Geef het nummer van het punt op de checklist.")
     ticked = tuple(k for k in state.checklist if k != key)
     if cmd.args.get("checked", True):
         ticked += (key,)
@@ -549,7 +571,12 @@ def _attribute(state: State) -> str:
 
 
 def _mark(state: State, now: float) -> State:
+    if state.status == "ready":
+        return state  # nothing is attributed before the start (and ticks then must not leave traces)
     who, turn_id, item = _current(state)
+    if state.speech_since is not None and state.status == "running" and state.speech_who != who:
+        # The word moved while someone kept talking: book the stretch so far on who had it.
+        state = _end_speech_segment(state, now)
     entry = (now, who, turn_id, item, state.step_index)
     last = state.attributions[-1] if state.attributions else None
     if last is not None and last[1:] == entry[1:]:
@@ -598,7 +625,7 @@ def _utterance(state: State, utt: Utterance, now: float, out: list[Effect]) -> S
     if state.status == "ready" or (state.status == "finished" and not utt.final):
         return state
     if not utt.final:
-        if not state.step.transcribe:
+        if not state.step.transcribe or state.step.silence:
             return state
         text = utt.text.strip()
         out.append(Transcribed({"partial": True, "text": text, "speaker": _attribute(state)}))

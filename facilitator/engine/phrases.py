@@ -80,6 +80,10 @@ def remaining(seconds: float) -> str:
     return "Nog een minuut." if minutes <= 1 else f"Nog {minutes} minuten."
 
 
+def untimed() -> str:
+    return "Deze stap heeft geen vaste tijd."
+
+
 def paused() -> str:
     return "We pauzeren even. Zeg 'verder' om door te gaan."
 

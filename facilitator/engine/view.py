@@ -121,6 +121,7 @@ def view(state: State, now: float) -> dict[str, Any]:
     totals = speaking_totals(state, now)
     talk = sum(totals.values())
     left = remaining_seconds(state, now)
+    timed = planned_seconds(state) > 0  # an untimed step is never over time
     round_view = None
     if rnd is not None and step.round is not None:
         round_view = {
@@ -170,9 +171,9 @@ def view(state: State, now: float) -> dict[str, Any]:
             "planned_seconds": round(planned_seconds(state), 1),
             "elapsed_seconds": round(step_elapsed(state, now), 1),
             "remaining_seconds": round(left, 1),
-            "over_seconds": round(max(0.0, -left), 1),
-            "near_end": 0 < left <= state.setup.options.warning_seconds,
-            "time_up": left <= 0,
+            "over_seconds": round(max(0.0, -left), 1) if timed else 0.0,
+            "near_end": timed and 0 < left <= state.setup.options.warning_seconds,
+            "time_up": timed and left <= 0,
             "round": round_view,
         },
         "steps": steps,
