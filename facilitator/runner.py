@@ -185,8 +185,11 @@ class TerminalRunner:
             title.append("   (gepauzeerd)", style="yellow")
         grid.add_row(title)
         left = step["remaining_seconds"]
-        style = "bold red" if left <= 0 else ("bold yellow" if step["near_end"] else "bold green")
-        grid.add_row(Text(clock_text(left), style=style))
+        if step["planned_seconds"] <= 0:  # an untimed step: show how long it has run
+            grid.add_row(Text(f"{clock_text(step['elapsed_seconds'])} (geen vaste tijd)", style="bold"))
+        else:
+            style = "bold red" if step["time_up"] else ("bold yellow" if step["near_end"] else "bold green")
+            grid.add_row(Text(clock_text(left), style=style))
         rnd = step["round"]
         if step["silence"]:
             grid.add_row(Text("Stilte", style="italic"))

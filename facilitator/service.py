@@ -79,6 +79,7 @@ class _Live:
     subscribers: list[Subscription] = field(default_factory=list)
     last_heartbeat: float = float("-inf")
     store_ok: bool = True
+    record: Optional[dict[str, Any]] = None   # the setup, kept until the store has taken it
 
 
 class MeetingService:
@@ -130,13 +131,9 @@ class MeetingService:
             "hulpvraag": setup.hulpvraag,
         }
         with self._lock:
-            live = _Live(id=meeting_id, state=new_state(setup), offset=-self.clock())
+            live = _Live(id=meeting_id, state=new_state(setup), offset=-self.clock(), record=record)
             self._live[meeting_id] = live
-            try:
-                self.store.create_meeting(meeting_id, method.id, record, 0.0)
-                self.store.set_summary(meeting_id, self._summary(live))
-            except StoreError as exc:
-                self._store_failed(live, exc)
+            self._persist(live)
         return meeting_id
 
     def _get(self, meeting_id: str) -> _Live:
@@ -217,7 +214,7 @@ class MeetingService:
 
     # -- events ---------------------------------------------------------------
 
-    def command(self, meeting_id: str, kind: str, source: str = "web", by: Optional[str] = None,
+    def command(self, meeting_id: str, kind: str, /, source: str = "web", by: Optional[str] = None,
                 **args: Any) -> dict[str, Any]:
         if kind not in COMMAND_KINDS:
             raise ValueError(f"Onbekende opdracht '{kind}'. Kies uit: {', '.join(COMMAND_KINDS)}.")
@@ -248,23 +245,32 @@ class MeetingService:
         now = self._now(live) if at is None else at
         if at is not None:
             live.offset = at - self.clock()  # a replay drives the meeting clock
-        before = live.state.status
+        before = (live.state.status, live.state.step_index)
         live.state, effects = apply(live.state, event, now)
+        changed = (live.state.status, live.state.step_index) != before
         if not isinstance(event, Tick) and not (isinstance(event, DeviceEvent) and event.kind.startswith("store_")):
             live.pending.append((now, event))
-            self._persist(live)
-        if live.state.status != before:
-            self._persist_summary(live)
+            self._persist(live, summary=changed)
+        elif changed:
+            self._persist(live, summary=True)
         self._publish(live, effects)
         return effects
 
-    def _persist(self, live: _Live, heartbeat: Optional[float] = None) -> None:
+    def _persist(self, live: _Live, heartbeat: Optional[float] = None, summary: bool = False) -> None:
+        """Write what the store does not have yet; on failure keep it in memory and retry later."""
         try:
+            if live.record is not None:
+                self.store.create_meeting(live.id, live.state.method.id, live.record, 0.0)
+                live.record = None
+                summary = True
             if live.pending:
                 self.store.append(live.id, live.pending)
                 live.pending = []
             elif heartbeat is not None:
                 self.store.heartbeat(live.id, heartbeat)
+            if summary or heartbeat is not None:
+                # The summary keeps `meetings list` right about where an interrupted meeting stopped.
+                self.store.set_summary(live.id, self._summary(live))
         except StoreError as exc:
             self._store_failed(live, exc)
             return
@@ -272,12 +278,6 @@ class MeetingService:
             live.store_ok = True
             live.state, effects = apply(live.state, DeviceEvent("store_restored"), self._now(live))
             self._publish(live, effects)
-
-    def _persist_summary(self, live: _Live) -> None:
-        try:
-            self.store.set_summary(live.id, self._summary(live))
-        except StoreError as exc:
-            self._store_failed(live, exc)
 
     def _store_failed(self, live: _Live, exc: StoreError) -> None:
         if live.store_ok:

@@ -99,6 +99,6 @@ def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
             if line["step_index"] != current:
                 current = line["step_index"]
                 lines += ["", f"### {line['step_title']}", ""]
-            kind = f" ({line['type']})" if line["type"] else ""
+            kind = f" ({line['type']})" if line["type"] and line["type"] != line["speaker"] else ""
             lines.append(f"- {line['speaker']}{kind}: {line['text']}")
     return "\n".join(lines) + "\n"

@@ -81,6 +81,9 @@ class Round(_Frozen):
     inbrenger_responds: Optional[str] = Field(
         None, description="when the round is over, the inbrenger gets the word with this cue"
     )
+    open_after: bool = Field(
+        False, description="after the round the step goes on as open talk until its time is up"
+    )
 
     @field_validator("item")
     @classmethod

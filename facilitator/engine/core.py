@@ -147,13 +147,19 @@ def _tick(state: State, now: float, out: list[Effect]) -> State:
             # The moment the step's time ran out, computed from the state alone (not from `now`),
             # so a replay without ticks books exactly the same seconds as the live run.
             at = state.since + planned - state.step_active if state.since is not None else now + left
-            auto = state.setup.options.auto_advance or step.silence
+            last = state.step_index + 1 >= len(state.method.steps)
+            auto = state.setup.options.auto_advance or step.silence  # a silence ends by itself
             state = state.evolve(time_up=True, warned=True)
             if auto:
                 state = _say(state, out, phrases.time_up(step, waits=False), "end", chime=True)
                 state = _advance(state, at, out, end_said=True)
+            elif last:
+                state = _say(state, out, phrases.time_up_last(step), "end", chime=True)
             else:
-                state = _say(state, out, phrases.time_up(step, waits=True), "end", chime=True)
+                explain = "next_step" not in state.hints
+                state = _say(state, out, phrases.time_up(step, waits=True, explain=explain), "end", chime=True)
+                if explain:
+                    state = state.evolve(hints=state.hints + ("next_step",))
         else:
             assert rnd is not None and rnd.turn
             state = _say(state, out, phrases.turn_warning(rnd.turn), "warning")
@@ -187,7 +193,10 @@ def _enter_step(state: State, index: int, now: float, out: list[Effect], repeat:
         if order:
             rnd = RoundState(number=1, order=order, turn_started=0.0, turn_id=state.next_turn_id)
             state = state.evolve(round=rnd, next_turn_id=state.next_turn_id + 1)
-            text += " " + phrases.round_intro(step.round, order[0])
+            explain = step.round.pass_allowed and "pass" not in state.hints
+            text += " " + phrases.round_intro(step.round, explain_pass=explain)
+            if explain:
+                state = state.evolve(hints=state.hints + ("pass",))
     state = _mark(state, now)
     state = _say(state, out, text, "instruction", chime=True)
     if state.round is not None and state.round.turn:
@@ -221,7 +230,7 @@ def _leave_step(state: State, now: float) -> State:
 def _advance(state: State, now: float, out: list[Effect], end_said: bool = False) -> State:
     state = _leave_step(state, now)
     if state.step_index + 1 >= len(state.method.steps):
-        return _finish(state, now, out, end_said=end_said and state.step.end is not None)
+        return _finish(state, now, out, end_said=end_said)
     return _enter_step(state, state.step_index + 1, now, out)
 
 
@@ -230,10 +239,10 @@ def _finish(state: State, now: float, out: list[Effect], end_said: bool = False)
         state = _close_stretch(state, now, keep_running=False)
     state = _end_speech_segment(state.evolve(status="finished", since=None, round=None), now)
     state = _mark(state, now)  # at the moment it ended, also when a later tick noticed it
-    if end_said and not state.method.closing_questions:
-        return state  # the last step's own end cue already said goodbye
-    return _say(state, out, phrases.finished(state.method.closing_questions, state.setup.inbrenger), "end",
-                chime=True)
+    if end_said:
+        return state  # the last step's own end cue was just said
+    on_last = state.step_index + 1 >= len(state.method.steps)
+    return _say(state, out, phrases.finished(state.step if on_last else None), "end", chime=True)
 
 
 # -- rounds -----------------------------------------------------------------------
@@ -277,7 +286,16 @@ def _turn_moved(state: State, now: float, out: list[Effect]) -> State:
         state = state.evolve(round=rnd, next_turn_id=state.next_turn_id + 1)
         text = phrases.fill(r.inbrenger_responds, **_names(state))
         return _say(state, out, text, "turn")
-    state = state.evolve(round=_replace_round(rnd, done=True, position=len(rnd.order)))
+    return _round_over(state, now, out, everyone_passed)
+
+
+def _round_over(state: State, now: float, out: list[Effect], everyone_passed: bool) -> State:
+    """The round (and the inbrenger's reply) is done: open talk, or on to the next step."""
+    rnd = state.round
+    assert rnd is not None and state.step.round is not None
+    state = state.evolve(round=_replace_round(rnd, done=True, responding=False, position=len(rnd.order)))
+    if state.step.round.open_after and not state.time_up:
+        return _say(state, out, phrases.open_talk(), "info")
     state = _say(state, out, phrases.all_passed() if everyone_passed else phrases.round_done(), "info")
     return _advance(state, now, out)
 
@@ -331,6 +349,8 @@ def _next(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     if rnd is None or rnd.done:
         return _reject(state, out, "next_turn", "In deze stap is er geen beurtronde; zeg 'volgende stap' om door te gaan.")
     if rnd.responding:
+        if state.step.round is not None and state.step.round.open_after and not state.time_up:
+            return _mark(_round_over(state, now, out, everyone_passed=False), now)
         return _advance(state, now, out)
     return _next_turn(state, now, out)
 

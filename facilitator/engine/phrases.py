@@ -30,9 +30,10 @@ def turn_call(round_: Round, name: str) -> str:
     return f"{name}, jouw {round_.item_word}."
 
 
-def round_intro(round_: Round, first: str) -> str:
-    text = f"We gaan met de klok mee. {first} begint."
-    if round_.pass_allowed:
+def round_intro(round_: Round, explain_pass: bool) -> str:
+    # The first turn call follows at once and names who begins.
+    text = "We gaan met de klok mee."
+    if round_.pass_allowed and explain_pass:
         text += " Weet je even niets, zeg dan: ik pas."
     return text
 
@@ -57,11 +58,20 @@ def warning(step: Step) -> str:
     return step.warning or "Nog een minuut."
 
 
-def time_up(step: Step, waits: bool) -> str:
+def time_up(step: Step, waits: bool, explain: bool = True) -> str:
     text = step.end or "De tijd voor deze stap is om."
-    if waits:
+    if waits and explain:
         text += " Zeg 'volgende stap' als jullie zover zijn."
     return text
+
+
+def time_up_last(step: Step) -> str:
+    # Nothing follows the last step: the group rounds off its sentence, then says so.
+    return "De tijd is om. Zeg 'volgende stap' om af te ronden."
+
+
+def open_talk() -> str:
+    return "Dat was de ronde. Praat nu vrij verder."
 
 
 def turn_warning(name: str) -> str:
@@ -100,10 +110,11 @@ def extended(seconds: float) -> str:
     return f"Er komen {int(seconds)} seconden bij."
 
 
-def finished(closing: tuple[str, ...], inbrenger: str) -> str:
-    if not closing:
-        return "We zijn klaar. Dank jullie wel."
-    return "Tot slot. " + " ".join(fill(q, inbrenger=inbrenger) for q in closing)
+def finished(last_step: Optional[Step] = None) -> str:
+    # Closing questions ("Vond je het nuttig?") are a method's own last step, with time to answer.
+    if last_step is not None and last_step.end:
+        return last_step.end
+    return "We zijn klaar. Dank jullie wel."
 
 
 def mic_lost() -> str:

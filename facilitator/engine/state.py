@@ -166,6 +166,7 @@ class State:
     checklist: tuple[tuple[str, int], ...] = ()     # ticked (checklist id, item index)
     notices: tuple[str, ...] = ()
     mic_ok: bool = True
+    hints: tuple[str, ...] = ()      # how-to hints already given once ("pass", "next_step")
     last_say: Optional[str] = None
     last_rejected: Optional[str] = None
     last_clock: Optional[float] = None

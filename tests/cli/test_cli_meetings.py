@@ -209,8 +209,6 @@ def test_a_corrupt_database_is_reported_and_the_cli_goes_on(data):
     assert list(data.glob("facilitator.db.corrupt-*"))
 
 
-@pytest.mark.xfail(strict=True, reason="service.py: the stored summary (step, duration) is only written when the "
-                   "status changes, so `meetings list` shows an interrupted meeting at its first step with 0 minutes")
 def test_meetings_list_shows_where_an_interrupted_meeting_stopped(data):
     out = fac(data, "run", "case-clinic", "--participants", PEOPLE, stdin="s\ns\nq\n")
     meeting = re.search(r"--resume ([0-9a-f]+)", out.stdout).group(1)

@@ -103,10 +103,11 @@ def test_finish_before_start_closes_the_meeting_silently():
     assert run.state.status == "finished"
 
 
-def test_closing_questions_are_asked_at_the_end():
+def test_finishing_thanks_the_group_and_leaves_closing_questions_to_the_methods_last_step():
+    # Closing questions need time to be answered, so methods ask them in a step of their own.
     method = custom_method({"cue": "Welkom."}, closing_questions=["{inbrenger}, vond je het nuttig?"])
     run = started(method=method)
-    assert run.spoken(run.cmd("next_step")) == ["Tot slot. Anna, vond je het nuttig?"]
+    assert run.spoken(run.cmd("next_step")) == ["We zijn klaar. Dank jullie wel."]
 
 
 # -- pass and next turn outside a round ------------------------------------------------

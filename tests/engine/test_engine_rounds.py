@@ -21,7 +21,7 @@ def turns(run: Run) -> list[str]:
 def test_order_starts_after_the_inbrenger_and_leaves_them_out_for_deelnemers():
     run = started(round_step(max_rounds=1), inbrenger="Carla")
     assert run.state.round.order == ("Dirk", "Eva", "Anna", "Ben")
-    assert run.script()[0][2].endswith("We gaan met de klok mee. Dirk begint. Weet je even niets, zeg dan: ik pas.")
+    assert run.script()[0][2].endswith("We gaan met de klok mee. Weet je even niets, zeg dan: ik pas.")
     assert turns(run) == ["Dirk, jouw vraag."]
     assert view(run.state, run.t)["step"]["round"]["next"] == "Eva"
 

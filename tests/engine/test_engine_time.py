@@ -34,9 +34,15 @@ def test_default_warning_text_and_configurable_lead_time():
 
 def test_short_steps_get_no_warning():
     # A warning a minute before the end of a two-minute step would come at half time.
-    run = started({"minutes": 2})
+    run = started({"minutes": 2}, {"cue": "Verder."})
     assert [t for t in run.spoken(run.wait(119))] == []
     assert run.spoken(run.wait(1))[0].startswith("De tijd voor deze stap is om.")
+
+
+def test_time_up_in_the_last_step_asks_to_round_off():
+    run = started({"minutes": 2})
+    assert run.spoken(run.wait(120)) == ["De tijd is om. Zeg 'volgende stap' om af te ronden."]
+    assert run.state.status == "running"
 
 
 def test_time_up_announces_and_waits_by_default():

@@ -67,9 +67,6 @@ def test_disk_full_the_meeting_goes_on_in_memory_and_catches_up(tmp_path, lib, c
     assert again.view(mid)["step"]["index"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="service.py: a meeting created while the disk is full never gets its "
-                   "meetings row, so it is never saved when space returns (create() does not retry create_meeting; "
-                   "append() then fails on the foreign key)")
 def test_a_meeting_begun_while_the_disk_is_full_is_saved_when_space_returns(tmp_path, lib, clock):
     store = Store(tmp_path, max_pages=12)
     service = MeetingService(tmp_path, lib, clock=clock, store=store)
@@ -99,8 +96,6 @@ def test_a_meeting_begun_while_the_disk_is_full_does_not_crash(tmp_path, lib, cl
     assert service.view(second)["status"] == "running"
 
 
-@pytest.mark.xfail(strict=True, reason="service.py: command(meeting_id, kind, ...) takes `kind` by keyword, so "
-                   "set_outcome's own `kind` argument collides (TypeError); make the parameters positional-only")
 def test_set_outcome_through_the_service_command(tmp_path, lib, clock):
     service = MeetingService(tmp_path, lib, clock=clock)
     mid = service.create("case-clinic", PEOPLE, "Anna")

@@ -1,0 +1,211 @@
+"""`facilitator transcribe | models | devices | doctor`: the voice side of the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from voice.errors import VoiceError
+
+MODEL_HELP = "Map met het Vosk-model (standaard: $FACILITATOR_MODEL of models/vosk-model-small-nl-0.22)."
+
+
+def _fail(err: VoiceError) -> "click.ClickException":
+    exc = click.ClickException(err.message)
+    exc.exit_code = 2 if err.code in ("model_missing", "model_invalid", "file_missing") else 1
+    return exc
+
+
+def _clock(seconds: float) -> str:
+    minutes, sec = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    return f"{hours:d}:{minutes:02d}:{sec:04.1f}" if hours else f"{minutes:02d}:{sec:04.1f}"
+
+
+def _srt_time(seconds: float) -> str:
+    ms = int(round(seconds * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON, met woorden en tijden.")
+@click.option("--srt", "as_srt", is_flag=True, help="Uitvoer als SRT-ondertitels.")
+@click.option("--model", "model_path", type=click.Path(file_okay=False, path_type=Path), help=MODEL_HELP)
+@click.option("--progress/--no-progress", default=True, help="Voortgangsbalk op stderr.")
+def transcribe(file: Path, as_json: bool, as_srt: bool, model_path: Optional[Path], progress: bool) -> None:
+    """Een opname offline uitschrijven (wav, mp3, ogg, opus, m4a, webm)."""
+    if as_json and as_srt:
+        raise click.UsageError("Kies --json of --srt, niet beide.")
+    from tqdm import tqdm
+
+    from voice.asr import TranscriptRecognizer, load_model
+    from voice.audio import FileSource
+
+    try:
+        source = FileSource(file, frame_seconds=0.25)  # bigger blocks: fewer calls, same result
+        model = load_model(model_path)
+        recognizer = TranscriptRecognizer(model, partials=False)
+        utterances = []
+        total = source.duration
+        bar_format = "{l_bar}{bar}| {n:.0f}/{total:.0f} s [{elapsed}<{remaining}]" if total else None
+        with tqdm(total=total, unit="s", desc=file.name, disable=not progress, file=sys.stderr,
+                  bar_format=bar_format) as bar:
+            shown = 0.0
+            for frame in source:
+                utterances += recognizer.accept(frame)
+                if frame.end - shown >= 1.0:
+                    # The last frame is padded, so never step past the known total.
+                    step = (min(frame.end, total) if total else frame.end) - shown
+                    bar.update(step)
+                    shown += step
+            utterances += recognizer.flush()
+            if total and total > shown:
+                bar.update(total - shown)
+    except VoiceError as err:
+        raise _fail(err)
+
+    if as_json:
+        data = {
+            "file": str(file), "model": str(model.path), "duration": total,
+            "utterances": [
+                {"text": u.text, "start": u.start, "end": u.end, "confidence": u.confidence,
+                 "words": [{"word": w.word, "start": w.start, "end": w.end, "conf": round(w.conf, 3)}
+                           for w in u.words]}
+                for u in utterances
+            ],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif as_srt:
+        for i, u in enumerate(utterances, 1):
+            click.echo(f"{i}\n{_srt_time(u.start)} --> {_srt_time(max(u.end, u.start + 0.5))}\n{u.text}\n")
+    else:
+        for u in utterances:
+            click.echo(f"[{_clock(u.start)} - {_clock(u.end)}] {u.text}")
+
+
+@click.group()
+def models() -> None:
+    """Spraakmodellen: bekijken, downloaden, controleren."""
+
+
+@models.command("list")
+@click.option("--dir", "models_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Map met modellen (standaard: $FACILITATOR_MODELS_DIR of models/).")
+def list_models(models_dir: Optional[Path]) -> None:
+    """Geïnstalleerde en bekende modellen, met grootte en licentie."""
+    from voice.models import DEFAULT_MODEL, KNOWN_MODELS, default_models_dir, list_installed
+
+    folder = models_dir or default_models_dir()
+    installed = list_installed(folder)
+    click.echo(f"Modellenmap: {folder}")
+    click.echo("Geïnstalleerd:" if installed else "Geïnstalleerd: geen.")
+    for m in installed:
+        state = "in orde" if m.check.ok else "onbruikbaar: " + " ".join(m.check.problems)
+        click.echo(f"  {m.name}  ({state})")
+    click.echo("Bekend (downloaden met `facilitator models download NAAM`):")
+    names = {m.name for m in installed}
+    for k in KNOWN_MODELS.values():
+        flags = []
+        if k.name == DEFAULT_MODEL:
+            flags.append("standaard")
+        if k.name in names:
+            flags.append("geïnstalleerd")
+        licence = k.licence + ("" if k.commercial_use else ", niet-commercieel")
+        extra = f" [{', '.join(flags)}]" if flags else ""
+        click.echo(f"  {k.name}{extra}\n      {k.size_mb} MB, licentie {licence}. {k.description}")
+
+
+@models.command("download")
+@click.argument("name")
+@click.option("--dir", "models_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Map om het model in uit te pakken (standaard: models/).")
+@click.option("--base-url", default=None, hidden=True, help="Andere downloadbron (spiegel, tests).")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconden wachten op de server.")
+def download(name: str, models_dir: Optional[Path], base_url: Optional[str], timeout: float) -> None:
+    """Een model downloaden, controleren en uitpakken in models/."""
+    from voice.models import BASE_URL, KNOWN_MODELS, download_model
+
+    known = KNOWN_MODELS.get(name)
+    if known is not None and not known.commercial_use:
+        click.echo(f"Let op: {name} heeft licentie {known.licence}: alleen niet-commercieel gebruik.", err=True)
+    try:
+        path = download_model(name, models_dir, base_url=base_url or BASE_URL, timeout=timeout)
+    except VoiceError as err:
+        raise _fail(err)
+    click.echo(f"Model klaar: {path}")
+
+
+@models.command("verify")
+@click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--load", is_flag=True, help="Het model ook echt laden met Vosk (trager, grondiger).")
+def verify(path: Optional[Path], load: bool) -> None:
+    """Controleren of een modelmap bruikbaar is (standaard: het model dat gebruikt zou worden)."""
+    from voice.models import require_model_dir, resolve_model_path
+
+    folder = resolve_model_path(path)
+    try:
+        check = require_model_dir(folder)
+        if load:
+            from voice.asr import load_model
+
+            load_model(folder)
+    except VoiceError as err:
+        raise _fail(err)
+    mode = "commando's in grammaticamodus" if check.grammar else "geen grammaticamodus: commando's via de transcriptie"
+    click.echo(f"In orde: {folder} ({mode}{', geladen' if load else ''}).")
+
+
+@click.command()
+def devices() -> None:
+    """Geluidsingangen en -uitgangen."""
+    from voice.mic import list_devices
+
+    try:
+        found = list_devices()
+    except VoiceError as err:
+        raise _fail(err)
+    if not found:
+        click.echo("Geen geluidsapparaten gevonden: sluit een microfoon of luidspreker aan "
+                   "(zonder werkt de vergadering met knoppen en toetsen).")
+        return
+    for title, key in (("Ingangen", "inputs"), ("Uitgangen", "outputs")):
+        rows = [d for d in found if getattr(d, key) > 0]
+        click.echo(f"{title}:" if rows else f"{title}: geen.")
+        for d in rows:
+            default = " (standaard)" if (d.default_input if key == "inputs" else d.default_output) else ""
+            click.echo(f"  {d.index}: {d.name} [{d.hostapi}, {getattr(d, key)} kanalen, "
+                       f"{d.default_rate:.0f} Hz]{default}")
+
+
+@click.command()
+@click.option("--model", "model_path", type=click.Path(file_okay=False, path_type=Path), help=MODEL_HELP)
+@click.option("--no-speech-test", is_flag=True, help="Geen proefzin laten uitspreken.")
+@click.pass_context
+def doctor(ctx: click.Context, model_path: Optional[Path], no_speech_test: bool) -> None:
+    """Alles nalopen wat spraak nodig heeft, met wat te doen bij elk probleem."""
+    from voice.doctor import run_checks
+
+    data_dir = getattr(ctx.obj, "data_dir", None)
+    if data_dir is None:
+        from facilitator.cli.common import resolve_data_dir
+
+        data_dir = resolve_data_dir()
+    results = run_checks(data_dir=data_dir, model_path=model_path, render=not no_speech_test)
+    width = max(len(c.name) for c in results)
+    for c in results:
+        mark = "ok  " if c.ok else "FOUT"
+        click.echo(f"{mark} {c.name.ljust(width)}  {c.detail}")
+    failed = [c for c in results if not c.ok]
+    if failed:
+        click.echo(f"{len(failed)} van {len(results)} controles vragen aandacht; de vergadering kan altijd "
+                   "verder met knoppen en toetsen.")
+        ctx.exit(1)
+    click.echo("Alles in orde.")

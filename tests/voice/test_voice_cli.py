@@ -1,0 +1,97 @@
+"""The voice commands of the `facilitator` command line, run as the installed console script."""
+
+from __future__ import annotations
+
+import json
+import socket
+import wave
+
+import pytest
+
+from voice.audio import write_wav
+from voice_helpers import KO_SENTENCE, build_meeting
+
+
+@pytest.fixture(scope="module")
+def recording(pcm_of, tmp_path_factory):
+    pcm, marks = build_meeting(pcm_of, [KO_SENTENCE, "감사 합니다"])
+    return write_wav(tmp_path_factory.mktemp("rec") / "vergadering.wav", pcm), marks
+
+
+@pytest.mark.slow
+def test_transcribe_json(run_cli, recording, ko_model_path):
+    path, marks = recording
+    proc = run_cli("transcribe", str(path), "--json", "--model", str(ko_model_path))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    with wave.open(str(path)) as w:
+        assert data["duration"] == pytest.approx(w.getnframes() / 16000)
+    assert len(data["utterances"]) == 2
+    for u, (_, start, end) in zip(data["utterances"], marks):
+        # Free-form Korean on espeak speech is poor; the times still place each utterance on its line.
+        assert u["words"] and u["start"] < end and start < u["end"] <= end + 0.3
+        assert [w["start"] for w in u["words"]] == sorted(w["start"] for w in u["words"])
+    assert "100%" in proc.stderr  # the progress bar
+
+
+@pytest.mark.slow
+def test_transcribe_srt_and_text(run_cli, recording, ko_model_path):
+    path, _ = recording
+    srt = run_cli("transcribe", str(path), "--srt", "--no-progress", "--model", str(ko_model_path))
+    assert srt.returncode == 0 and srt.stderr == ""
+    blocks = srt.stdout.strip().split("\n\n")
+    assert len(blocks) == 2 and blocks[0].startswith("1\n00:00:0") and " --> " in blocks[0]
+    text = run_cli("transcribe", str(path), "--no-progress", "--model", str(ko_model_path),
+                   env={"FACILITATOR_MODEL": "/nonexistent"})  # the flag wins over the environment
+    assert text.returncode == 0 and text.stdout.startswith("[00:0")
+
+
+def test_transcribe_without_a_model(run_cli, recording, tmp_path):
+    path, _ = recording
+    proc = run_cli("transcribe", str(path), env={"FACILITATOR_MODELS_DIR": str(tmp_path)})
+    assert proc.returncode == 2
+    assert "facilitator models download vosk-model-small-nl-0.22" in proc.stderr
+    assert str(tmp_path / "vosk-model-small-nl-0.22") in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_models_list(run_cli, tmp_path):
+    proc = run_cli("models", "list", "--dir", str(tmp_path))
+    assert proc.returncode == 0
+    assert "vosk-model-small-nl-0.22 [standaard]" in proc.stdout and "Apache-2.0" in proc.stdout
+    assert "niet-commercieel" in proc.stdout and "Geïnstalleerd: geen." in proc.stdout
+
+
+def test_models_verify(run_cli, ko_model_path, tmp_path):
+    ok = run_cli("models", "verify", str(ko_model_path))
+    assert ok.returncode == 0 and "In orde" in ok.stdout and "grammaticamodus" in ok.stdout
+    bad = run_cli("models", "verify", str(tmp_path / "leeg"))
+    assert bad.returncode == 2 and "facilitator models download" in bad.stderr
+
+
+def test_models_download_offline(run_cli, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = run_cli("models", "download", "vosk-model-small-nl-0.22", "--dir", str(tmp_path),
+                   "--base-url", f"http://127.0.0.1:{port}")
+    assert proc.returncode == 1
+    assert "offline" in proc.stderr and str(tmp_path) in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_devices_without_a_sound_card(run_cli):
+    proc = run_cli("devices")
+    assert proc.returncode == 0
+    assert proc.stdout.strip()  # either the machine's devices or the sentence saying there are none
+
+
+def test_doctor_reports_each_check(run_cli, ko_model_path, tmp_path):
+    proc = run_cli("--data-dir", str(tmp_path / "data"), "doctor", "--model", str(ko_model_path))
+    lines = proc.stdout.splitlines()
+    names = ["PortAudio", "Microfoon", "espeak-ng", "Spraak (pyttsx3)", "ffmpeg", "Spraakmodel", "Gegevensmap"]
+    for name in names:
+        assert any(name in line for line in lines), name
+    for line in lines[: len(names)]:
+        assert line.startswith(("ok ", "FOUT "))
+    assert any(line.startswith("ok") and "Spraakmodel" in line for line in lines)
+    assert any(line.startswith("ok") and "Gegevensmap" in line and str(tmp_path) in line for line in lines)
+    assert proc.returncode in (0, 1)

@@ -1,0 +1,143 @@
+"""Dutch cues: real pyttsx3/espeak-ng WAVs, the cache, a worker that dies or hangs, chime and gate."""
+
+from __future__ import annotations
+
+import os
+import signal
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice.chime import CHIME_RATE, chime_samples
+from voice.gate import Gate
+from voice.player import Clip, Player, RecordingSink
+from voice.speaker import Speaker
+from voice.tts import Renderer
+
+HOOK = f"{Path(__file__).with_name('tts_hooks.py')}:misbehave"
+SENTENCE = "Welkom bij de intervisie. Stap één: de inbrenger vertelt over de casus."
+
+
+def samples_of(path: Path) -> tuple[np.ndarray, wave._wave_params]:
+    with wave.open(str(path)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2"), w.getparams()
+
+
+@pytest.fixture
+def renderer(tmp_path):
+    r = Renderer(tmp_path / "cues", timeout=3.0, hook=HOOK)
+    yield r
+    r.close()
+
+
+def test_renders_a_real_dutch_wav(renderer):
+    result = renderer.render(SENTENCE)
+    assert result.ok and not result.cached
+    assert renderer.voice_id.split("/")[-1] == "nl"
+    samples, params = samples_of(result.path)
+    assert (params.nchannels, params.sampwidth, params.framerate) == (1, 2, 22050)
+    duration = params.nframes / params.framerate
+    assert 2.5 < duration < 9.0  # ~12 words at a calm rate
+    rms = np.sqrt(np.mean(samples.astype(np.float64) ** 2))
+    assert rms > 500 and np.abs(samples).max() > 5000
+
+
+def test_rate_changes_the_speech_and_the_cache_key(tmp_path):
+    with Renderer(tmp_path, rate=120) as slow, Renderer(tmp_path, rate=240) as fast:
+        a, b = slow.render("Nog één minuut."), fast.render("Nog één minuut.")
+    assert a.path != b.path
+    assert samples_of(a.path)[1].nframes > 1.4 * samples_of(b.path)[1].nframes
+
+
+def test_cache_serves_repeats_without_a_worker(tmp_path):
+    with Renderer(tmp_path) as first:
+        made = first.render("Nog één minuut.")
+    with Renderer(tmp_path) as again:
+        hit = again.render("Nog één minuut.")
+        assert hit.cached and hit.path == made.path
+        assert again.worker_pid is None  # no process was started for a cached cue
+
+
+def test_worker_killed_between_cues_is_restarted(renderer):
+    assert renderer.render("Eerste zin.").ok
+    pid = renderer.worker_pid
+    os.kill(pid, signal.SIGKILL)
+    renderer._proc.join(timeout=5)
+    result = renderer.render("Tweede zin.")
+    assert result.ok
+    assert renderer.worker_pid not in (None, pid) and renderer.restarts == 1
+
+
+def test_worker_dying_during_a_cue(renderer):
+    result = renderer.render("CRASH tijdens deze zin.")
+    assert not result.ok and result.error.code == "tts_failed"
+    assert "scherm" in result.error.message
+    assert renderer.render("Daarna gewoon verder.").ok
+
+
+def test_hung_worker_is_killed_and_replaced(renderer):
+    assert renderer.render("Even opwarmen.").ok
+    pid = renderer.worker_pid
+    result = renderer.render("HANG: deze zin blijft hangen.")
+    assert not result.ok and result.error.code == "tts_failed"
+    assert "3 s" in result.error.message
+    assert result.seconds < 3.0 + 2.0
+    renderer_pids_after = renderer.worker_pid
+    assert renderer_pids_after is None  # killed, the next cue starts a new one
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert renderer.render("En weer verder.").ok
+
+
+def test_no_dutch_voice_is_a_clear_failure(tmp_path):
+    with Renderer(tmp_path, voice="xx-geen-taal") as r:
+        result = r.render("Hallo.")
+    assert not result.ok and result.error.code == "tts_unavailable"
+    assert "espeak-ng" in result.error.message
+
+
+def test_failed_speech_still_chimes_and_reports_once(tmp_path):
+    events = []
+    sink, gate = RecordingSink(), Gate()
+    renderer = Renderer(tmp_path, timeout=2.0, hook=HOOK)
+    speaker = Speaker(tmp_path, renderer=renderer, player=Player(sink=sink, gate=gate),
+                      on_device_event=events.append)
+    try:
+        failed = speaker.say("HANG bij deze aankondiging.")
+        assert not failed.ok and failed.code == "tts_failed" and failed.error
+        ok = speaker.say("Stap twee: vragen stellen.")
+        assert ok.ok and ok.until > failed.until
+    finally:
+        speaker.close()
+    chime = chime_samples("announce")
+    assert len(sink.played) == 2
+    assert len(sink.played[0][1].samples) == len(chime)  # only the chime for the failed cue
+    assert len(sink.played[1][1].samples) > len(chime) + CHIME_RATE  # chime + speech
+    assert [e.kind for e in events] == ["speech_failed", "speech_restored"]
+
+
+def test_player_closes_the_gate_while_playing():
+    now = [100.0]
+    gate = Gate(tail=0.3)
+    player = Player(sink=RecordingSink(), gate=gate, clock=lambda: now[0])
+    try:
+        end = player.play(Clip(np.zeros(22050, dtype=np.int16), 22050))  # 1 s
+        end2 = player.play(Clip(np.zeros(11025, dtype=np.int16), 22050))  # queued after it
+    finally:
+        player.close()
+    assert end == pytest.approx(101.0) and end2 == pytest.approx(101.5)
+    assert player.speaking_until == pytest.approx(101.5)
+    assert not gate.is_open(100.0, 100.03)
+    assert not gate.is_open(101.7, 101.73)   # inside the 300 ms tail
+    assert gate.is_open(101.81, 101.84)
+    assert [round(at, 3) for at, _ in player.sink.played] == [100.0, 101.0]
+
+
+def test_chime_is_short_and_faded():
+    tone = chime_samples("announce")
+    assert tone.dtype == np.int16 and 0.3 < len(tone) / CHIME_RATE < 0.6
+    assert abs(int(tone[0])) < 200 and np.abs(tone).max() > 8000
+    for kind in ("warning", "end"):
+        assert len(chime_samples(kind)) > 0

@@ -1,0 +1,67 @@
+"""Voice activity on real speech: one start/end per spoken line, pauses bridged, noise adapted to."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from facilitator.events import SpeechActivity
+from voice.audio import frames_from_pcm
+from voice.vad import EnergyDetector, VoiceActivity, WebRtcDetector, make_detector
+from voice_helpers import silence, speech_end
+
+
+def run(vad: VoiceActivity, pcm: bytes) -> list[SpeechActivity]:
+    events = []
+    for frame in frames_from_pcm(pcm):
+        events += vad.process(frame)
+    return events + vad.flush()
+
+
+@pytest.fixture(scope="module")
+def two_lines(pcm_of):
+    a = pcm_of("Ik wil graag iets vertellen over mijn casus.", "nl")
+    b = pcm_of("Dank je wel.", "nl")
+    pcm = silence(1.0) + a + silence(1.5) + b + silence(1.0)
+    t_b = 1.0 + len(a) / 32000 + 1.5
+    return pcm, [(1.0, speech_end(a, 1.0)), (t_b, speech_end(b, t_b))]
+
+
+def with_noise(pcm: bytes, level: float) -> bytes:
+    rng = np.random.default_rng(7)
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    noisy = samples + rng.normal(0, level, samples.size)
+    return np.clip(noisy, -32768, 32767).astype("<i2").tobytes()
+
+
+@pytest.mark.parametrize("detector", [WebRtcDetector, EnergyDetector])
+def test_one_segment_per_line(two_lines, detector):
+    pcm, marks = two_lines
+    events = run(VoiceActivity(detector()), pcm)
+    assert [e.speaking for e in events] == [True, False, True, False]
+    for (start, end), on, off in zip(marks, events[::2], events[1::2]):
+        assert start - 0.1 <= on.at <= start + 0.25
+        assert end - 0.3 <= off.at <= end + 0.15
+
+
+@pytest.mark.parametrize("detector", [WebRtcDetector, EnergyDetector])
+def test_steady_noise_is_not_speech(two_lines, detector):
+    pcm, _ = two_lines
+    events = run(VoiceActivity(detector()), with_noise(pcm, 150.0))
+    assert [e.speaking for e in events] == [True, False, True, False]
+
+
+def test_short_hangover_splits_at_pauses_long_one_bridges_them(pcm_of):
+    word = pcm_of("ja", "nl")
+    pcm = silence(0.5) + word + silence(0.5) + word + silence(1.0)
+    assert len(run(VoiceActivity(hangover=0.2), pcm)) == 4
+    assert len(run(VoiceActivity(hangover=0.8), pcm)) == 2
+
+
+def test_a_click_is_not_a_speaker():
+    click = (np.ones(160) * 20000).astype("<i2").tobytes()
+    assert run(VoiceActivity(EnergyDetector()), silence(1) + click + silence(1)) == []
+
+
+def test_webrtcvad_is_the_default_detector():
+    assert isinstance(make_detector(), WebRtcDetector)

@@ -1,0 +1,140 @@
+"""Fixtures for the dashboard: a real service on a real SQLite file, the Flask app, a live waitress server."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from waitress import create_server, wasyncore
+
+from facilitator.service import MeetingService
+from methods import load_library
+from web import create_app, stop_streams
+
+from web_scenario import PEOPLE, OffsetClock
+
+LAN = {"REMOTE_ADDR": "192.168.1.20"}
+
+
+@pytest.fixture(scope="session")
+def library():
+    return load_library(None)
+
+
+@pytest.fixture
+def clock():
+    return OffsetClock()
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir(mode=0o700)
+    return path
+
+
+@pytest.fixture
+def service(data_dir, library, clock):
+    return MeetingService(data_dir, library, clock=clock)
+
+
+@pytest.fixture
+def app(service, data_dir):
+    return create_app(service, {"DATA_DIR": data_dir})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def lan_app(service, data_dir):
+    """Served on the LAN: pairing is on; 'laptop.local' is the name devices use."""
+    return create_app(service, {"DATA_DIR": data_dir, "HOST": "0.0.0.0", "EXTRA_HOSTS": ("laptop.local",)})
+
+
+@pytest.fixture
+def lan_client(lan_app):
+    return lan_app.test_client()
+
+
+@pytest.fixture
+def meeting(service):
+    return service.create("progressiegerichte-intervisie", PEOPLE, "Anna")
+
+
+def csrf_token(client, path: str = "/", **kwargs) -> str:
+    response = client.get(path, **kwargs)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({response.status_code})"
+    return match.group(1)
+
+
+@pytest.fixture
+def token(client):
+    return csrf_token(client)
+
+
+def api_headers(app) -> dict[str, str]:
+    return {"Authorization": f"Bearer {app.config['API_TOKEN']}"}
+
+
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
+    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {predicate}")
+        pause.wait(interval)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+    service: MeetingService
+    clock: OffsetClock
+
+
+@pytest.fixture
+def live_server(data_dir, library, clock):
+    """A real waitress server on a free loopback port, with the ticker the serve command runs."""
+    service = MeetingService(data_dir, library, clock=clock)
+    port = free_port()
+    app = create_app(service, {"DATA_DIR": data_dir, "PORT": port, "SSE_KEEPALIVE_SECONDS": 0.5,
+                               "MAX_STREAMS": 30})
+    server = create_server(app, host="127.0.0.1", port=port, threads=40)
+    stop = threading.Event()
+
+    def tick():
+        while not stop.wait(0.25):
+            service.tick()
+
+    loop = threading.Thread(target=server.run, daemon=True)
+    ticker = threading.Thread(target=tick, daemon=True)
+    loop.start()
+    ticker.start()
+    yield LiveServer(f"http://127.0.0.1:{port}", app, service, clock)
+    stop.set()
+    stop_streams(app)
+    server.task_dispatcher.shutdown(timeout=3)
+    # Close the sockets from inside waitress's own loop, so its select() never sees a dead descriptor.
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    loop.join(timeout=3)
+    ticker.join(timeout=1)
