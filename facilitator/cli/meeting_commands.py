@@ -86,15 +86,33 @@ def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, 
 @click.option("--hulpvraag", default=None, help="De hulpvraag, als die al bekend is.")
 @click.option("--resume", "resume_id", default=None, help="Ga verder met een onderbroken bijeenkomst.")
 @click.option("--auto-advance", is_flag=True, help="Ga na de tijd vanzelf naar de volgende stap.")
+@click.option("--audio", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Speel een opname af door de gespreksleider, op de klok van de opname.")
+@click.option("--cues-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Schrijf bij --audio elke aanwijzing als WAV-bestand, genoemd naar het moment.")
+@click.option("--voice/--no-voice", default=None,
+              help="Spreken en luisteren (standaard aan op een terminal).")
+@click.option("--model", "model_path", default=None, help="Map van het Vosk-model (of $FACILITATOR_MODEL).")
+@click.option("--device", default=None, help="Microfoon: naam of nummer (zie 'facilitator devices').")
 @click.pass_obj
-def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, hulpvraag, resume_id, auto_advance) -> None:
-    """Leid een bijeenkomst vanaf de laptop, met toetsen."""
+def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, hulpvraag, resume_id, auto_advance,
+        audio, cues_dir, voice, model_path, device) -> None:
+    """Leid een bijeenkomst vanaf de laptop: met toetsen, stem, of een opname."""
+    import sys
+
     from facilitator.runner import TerminalRunner
-    from facilitator.service import UnknownMeeting
+    from facilitator.service import MeetingService, UnknownMeeting
+    from facilitator.wiring import RoomLink, StreamClock, replay_recording
     from methods import UnknownMethod
 
-    service = _service(ctx)
+    clock = StreamClock() if audio else None
+    ensure_private_dir(ctx.data_dir)
+    service = MeetingService(ctx.data_dir, ctx.library, **({"clock": clock} if clock else {}))
+    if service.store.notice:
+        click.echo(service.store.notice, err=True)
     if resume_id:
+        if audio:
+            fail("--resume en --audio gaan niet samen: een opname begint een nieuwe bijeenkomst.", code=2)
         try:
             service.view(resume_id)
         except UnknownMeeting as exc:
@@ -111,7 +129,42 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
             fail(str(exc), code=2)
         except SetupError as exc:
             fail(str(exc), code=2)
-    TerminalRunner(service, meeting_id).run()
+    if audio:
+        _replay(service, meeting_id, clock, audio, model_path, cues_dir, ctx.data_dir)
+        return
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    link = None
+    if voice or (voice is None and interactive):
+        link = RoomLink(service, meeting_id, ctx.data_dir, model_path=model_path, device=device)
+        for notice in link.start():
+            click.echo(notice, err=True)
+    try:
+        TerminalRunner(service, meeting_id, speak=(lambda text, kind: None) if link else None).run()
+    finally:
+        if link is not None:
+            link.stop()
+
+
+def _replay(service, meeting_id, clock, audio: Path, model_path, cues_dir, data_dir) -> None:
+    from tqdm import tqdm
+
+    from facilitator.wiring import replay_recording
+
+    with tqdm(desc="Afspelen", unit="s", bar_format="{desc}: {n:.0f} s opname [{elapsed}]", leave=False) as bar:
+        def progress(t: float) -> None:
+            bar.n = t
+            bar.refresh() if int(t) % 10 == 0 else None
+
+        counts = replay_recording(service, meeting_id, clock, audio, model_path=model_path, cues_dir=cues_dir,
+                                  data_dir=data_dir, progress=progress)
+    for notice in counts["notices"]:
+        click.echo(notice, err=True)
+    view = service.view(meeting_id)
+    click.echo(f"Opname van {counts['seconds']:.0f} s afgespeeld: {counts['utterances']} uitspraken, "
+               f"{counts['commands']} gesproken opdrachten"
+               + (f", {counts['cues']} aanwijzingen in {cues_dir}" if cues_dir else "") + ".")
+    click.echo(f"Bijeenkomst {meeting_id} staat bij stap {view['step']['index'] + 1}: {view['step']['title']} "
+               f"({view['status']}). Verslag: facilitator export {meeting_id}")
 
 
 @click.group()

@@ -1,0 +1,228 @@
+"""Wiring: connect a meeting to the room (cues out, microphone in) or to a recording.
+
+This is the one place where the engine's service meets the voice adapters. Every
+adapter failure becomes a DeviceEvent and a sentence on screen; the meeting goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from facilitator.events import Chime, DeviceEvent, Effect, Say
+
+log = logging.getLogger(__name__)
+
+
+class _SpeechQueue:
+    """Speaks cues in order on its own thread, so rendering never holds up the meeting."""
+
+    def __init__(self, speaker, on_failure: Callable[[str], None]):
+        self.speaker = speaker
+        self.on_failure = on_failure
+        self._queue: "queue.Queue[Optional[tuple[str, Optional[str]]]]" = queue.Queue()
+        self._chime: Optional[str] = None
+        self._thread = threading.Thread(target=self._run, name="cue-speaker", daemon=True)
+        self._thread.start()
+
+    def effect(self, effect: Effect) -> None:
+        if isinstance(effect, Chime):
+            self._chime = effect.kind  # goes with the next cue
+        elif isinstance(effect, Say):
+            self._queue.put((effect.text, self._chime))
+            self._chime = None
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            text, chime = item
+            try:
+                result = self.speaker.say(text, chime=chime)
+                if not result.ok and result.error:
+                    self.on_failure(result.error)
+            except Exception as exc:  # speech must never take the meeting down
+                log.exception("speaking a cue failed")
+                self.on_failure(f"Spreken lukte niet ({exc}); de tekst staat op het scherm.")
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=2)
+        self.speaker.close()
+
+
+@dataclass
+class RoomLink:
+    """Speak a meeting's cues and listen to the room, for one meeting at a time."""
+
+    service: object
+    meeting_id: str
+    data_dir: Path
+    model_path: Optional[str] = None
+    device: Optional[str] = None
+    speak: bool = True
+    listen: bool = True
+    rate: int = 160
+    volume: float = 1.0
+    notices: list[str] = field(default_factory=list)
+
+    def start(self) -> list[str]:
+        """Start what can start; return one sentence per part that could not (manual mode)."""
+        from voice.gate import Gate
+
+        self._gate = Gate()
+        self._speech: Optional[_SpeechQueue] = None
+        self._listener = None
+        clock = lambda: self.service.now(self.meeting_id)  # noqa: E731 - the meeting clock
+        if self.speak:
+            try:
+                from voice.speaker import Speaker
+
+                speaker = Speaker(self.data_dir / "cache" / "cues", gate=self._gate, clock=clock, rate=self.rate,
+                                  volume=self.volume, on_device_event=self._feed)
+                self._speech = _SpeechQueue(speaker, self._speech_failed)
+                self.service.on_effect(self._effect)
+            except Exception as exc:
+                self._notice(f"Spraak staat uit: {_sentence(exc)}")
+        if self.listen:
+            self._start_listening(clock)
+        return self.notices
+
+    def _start_listening(self, clock) -> None:
+        from voice.errors import VoiceError
+        from voice.asr import load_model
+        from voice.mic import MicSource
+        from voice.pipeline import Listener, listen_in_background
+
+        model = None
+        try:
+            model = load_model(self.model_path)
+        except VoiceError as err:
+            self._notice(f"Geen spraakherkenning: {err.message}")
+        try:
+            mic = MicSource(_device(self.device), clock=clock)
+        except VoiceError as err:
+            self._notice(f"Geen microfoon: {err.message}")
+            self._feed(DeviceEvent("mic_lost", err.message))
+            return
+        self._listener = Listener(mic, model, gate=self._gate)
+        listen_in_background(self._listener, lambda heard: self._feed(heard.event))
+
+    def _effect(self, meeting_id: str, effect: Effect) -> None:
+        if meeting_id == self.meeting_id and self._speech is not None:
+            self._speech.effect(effect)
+
+    def _feed(self, event) -> None:
+        try:
+            self.service.feed(self.meeting_id, event)
+        except Exception:
+            log.exception("feeding an event failed")
+
+    def _speech_failed(self, sentence: str) -> None:
+        self._feed(DeviceEvent("speech_failed", sentence))
+
+    def _notice(self, sentence: str) -> None:
+        self.notices.append(sentence)
+
+    def stop(self) -> None:
+        if getattr(self, "_listener", None) is not None:
+            self._listener.close()
+        if getattr(self, "_speech", None) is not None:
+            self._speech.close()
+
+
+def _device(device: Optional[str]):
+    if device is None:
+        return None
+    return int(device) if str(device).isdigit() else device
+
+
+def _sentence(exc: Exception) -> str:
+    return getattr(exc, "message", None) or str(exc)
+
+
+class StreamClock:
+    """The meeting clock of a replay: the recording's own stream time."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *, model_path: Optional[str] = None,
+                     cues_dir: Optional[Path] = None, data_dir: Optional[Path] = None,
+                     progress: Optional[Callable[[float], None]] = None) -> dict:
+    """Drive a meeting from a recording, as fast as it decodes, on the recording's clock.
+
+    With `cues_dir`, every cue is also written as a WAV file named by its stream time,
+    so the replay can be listened to. Returns counts for the caller to report.
+    """
+    from voice.errors import VoiceError
+    from voice.asr import load_model
+    from voice.pipeline import replay
+
+    notices: list[str] = []
+    model = None
+    try:
+        model = load_model(model_path)
+    except VoiceError as err:
+        notices.append(f"Geen spraakherkenning: {err.message}")
+    writer = _CueWriter(cues_dir, data_dir) if cues_dir else None
+    if writer is not None:
+        service.on_effect(lambda mid, eff: writer.effect(clock.t, eff) if mid == meeting_id else None)
+    counts = {"events": 0, "commands": 0, "utterances": 0}
+    if service.view(meeting_id)["status"] == "ready":
+        service.command(meeting_id, "start", source="replay")
+    listener = replay(path, model)
+    for heard in listener:
+        clock.t = max(clock.t, heard.at)
+        service.tick()
+        service.feed(meeting_id, heard.event)
+        counts["events"] += 1
+        kind = type(heard.event).__name__
+        if kind == "Command":
+            counts["commands"] += 1
+        elif kind == "Utterance" and heard.event.final:
+            counts["utterances"] += 1
+        if progress is not None:
+            progress(clock.t)
+    service.tick()
+    if writer is not None:
+        counts["cues"] = writer.count
+        writer.close()
+    counts["seconds"] = clock.t
+    counts["notices"] = notices
+    return counts
+
+
+class _CueWriter:
+    """Renders each cue to WAV at its stream time (for listening to a replay)."""
+
+    def __init__(self, cues_dir: Path, data_dir: Optional[Path]):
+        from voice.tts import Renderer
+
+        self.dir = Path(cues_dir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        cache = (data_dir or self.dir) / "cache" / "cues"
+        self.renderer = Renderer(cache)
+        self.count = 0
+
+    def effect(self, t: float, effect: Effect) -> None:
+        if not isinstance(effect, Say):
+            return
+        rendered = self.renderer.render(effect.text)
+        self.count += 1
+        if rendered.ok:
+            name = f"{self.count:04d}_{t:09.2f}s_{effect.kind}.wav"
+            shutil.copyfile(rendered.path, self.dir / name)
+
+    def close(self) -> None:
+        self.renderer.close()
