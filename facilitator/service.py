@@ -80,6 +80,7 @@ class _Live:
     last_heartbeat: float = float("-inf")
     store_ok: bool = True
     record: Optional[dict[str, Any]] = None   # the setup, kept until the store has taken it
+    listening: bool = False                    # a microphone and recogniser are attached
 
 
 class MeetingService:
@@ -162,6 +163,13 @@ class MeetingService:
             last += max(0.0, time.time() - row["last_wall"])
         live = _Live(id=meeting_id, state=state, offset=last - self.clock())
         return live
+
+    def set_listening(self, meeting_id: str, listening: bool) -> None:
+        """Voice wiring says whether the room is heard; screens show manual mode otherwise."""
+        with self._lock:
+            live = self._get(meeting_id)
+            live.listening = listening
+            self._publish(live, [StateChanged({})])
 
     def now(self, meeting_id: str) -> float:
         with self._lock:
@@ -304,6 +312,7 @@ class MeetingService:
     def _view(self, live: _Live) -> dict[str, Any]:
         data = view(live.state, self._now(live))
         data["id"] = live.id
+        data["mode"] = "voice" if live.listening and live.state.mic_ok else "manual"
         notices = list(data["notices"])
         if self.store.notice and self.store.notice not in notices:
             notices.append(self.store.notice)

@@ -113,6 +113,7 @@ class RoomLink:
             return
         self._listener = Listener(mic, model, gate=self._gate)
         listen_in_background(self._listener, lambda heard: self._feed(heard.event))
+        self.service.set_listening(self.meeting_id, model is not None)
 
     def _effect(self, meeting_id: str, effect: Effect) -> None:
         if meeting_id == self.meeting_id and self._speech is not None:
@@ -133,6 +134,7 @@ class RoomLink:
     def stop(self) -> None:
         if getattr(self, "_listener", None) is not None:
             self._listener.close()
+            self.service.set_listening(self.meeting_id, False)
         if getattr(self, "_speech", None) is not None:
             self._speech.close()
 

@@ -305,7 +305,8 @@ def _round_over(state: State, now: float, out: list[Effect], everyone_passed: bo
 def _command(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     kind = cmd.kind
     state = state.evolve(last_rejected=None)
-    if state.status == "finished" and kind not in ("rate", "correct", "tip", "set_hulpvraag", "set_outcome", "note"):
+    if state.status == "finished" and kind not in ("rate", "correct", "tip", "set_hulpvraag", "set_outcome", "note",
+                                                   "checklist"):
         return _reject(state, out, kind, "De bijeenkomst is al afgelopen.")
     if state.status == "ready" and kind not in ("start", "set_hulpvraag", "set_outcome", "note", "finish"):
         return _reject(state, out, kind, "De bijeenkomst is nog niet begonnen.")

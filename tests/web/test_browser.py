@@ -150,6 +150,9 @@ def test_run_a_meeting_from_the_browser(browser, live_server):
     # Near the end of the step the countdown changes colour.
     live_server.clock.advance(service.view(meeting_id)["step"]["remaining_seconds"] - 30)
     wait(driver).until(lambda d: "near-end" in d.find_element(By.ID, "countdown").get_attribute("class"))
+    amber = "rgb(194, 106, 0)"  # --warn, once the colour transition has run
+    wait(driver).until(lambda d: d.execute_script(
+        "return getComputedStyle(document.getElementById('countdown')).color") == amber)
     shot(driver, "live.png")
 
     # A hulpvraag typed on the live page.

@@ -185,7 +185,6 @@ def test_review_rates_questions_warm_neutral_cold_and_clears(client, service, fi
     assert service.outcomes(finished)["items"]["vraag"][0]["rating"] is None
 
 
-@pytest.mark.xfail(strict=True, reason="engine refuses 'checklist' once a meeting is finished (core._command)")
 def test_review_ticks_the_reflectie_checklist(client, service, finished, token):
     url = f"/bijeenkomsten/{finished}/checklist"
     response = client.post(url, data={"csrf_token": token, "checklist": "reflectie", "index": "2", "checked": "1"})

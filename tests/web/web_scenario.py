@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from facilitator.events import Command, SpeechActivity, Utterance
+from facilitator.events import SpeechActivity, Utterance
 
 PEOPLE = ["Anna", "Bram", "Carla", "Dirk", "Eva"]
 METHOD = "progressiegerichte-intervisie"
@@ -36,11 +36,6 @@ def say(service, clock: OffsetClock, meeting_id: str, text: str, seconds: float 
     return service.feed(meeting_id, Utterance(text, start, end, id=uid))
 
 
-def set_outcome(service, meeting_id: str, kind: str, text: str) -> None:
-    # Through feed(): command(meeting_id, kind, **args) cannot take set_outcome's own `kind`.
-    service.feed(meeting_id, Command("set_outcome", "web", None, {"kind": kind, "text": text}))
-
-
 def run_intervisie(service, clock: OffsetClock, *, finish: bool = True) -> str:
     """Presenteren, verhelderen (questions), waarderen, adviseren (tips), afsluiten."""
     mid = service.create(METHOD, PEOPLE, "Anna", hulpvraag="Hoe krijg ik mijn team mee in de nieuwe werkwijze?")
@@ -69,7 +64,7 @@ def run_intervisie(service, clock: OffsetClock, *, finish: bool = True) -> str:
         service.command(mid, "next_turn")
     if finish:
         service.command(mid, "next_step")
-        set_outcome(service, mid, "nuttig", "De vragen over wat al wel werkt")
-        set_outcome(service, mid, "volgende_stap", "Maandag een pilot voorstellen aan twee collega's")
+        service.command(mid, "set_outcome", kind="nuttig", text="De vragen over wat al wel werkt")
+        service.command(mid, "set_outcome", kind="volgende_stap", text="Maandag een pilot voorstellen aan twee collega's")
         service.command(mid, "finish")
     return mid

@@ -1,0 +1,125 @@
+"""The one place the web layer calls the meeting service: ids, errors and command arguments."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from facilitator.events import COMMAND_KINDS
+from facilitator.service import SetupError, UnknownMeeting  # noqa: F401  (re-exported for the blueprints)
+from methods import UnknownMethod  # noqa: F401
+
+from web import state
+from web.errors import fail
+
+MEETING_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+# Which arguments each command takes from a form or a JSON body; the service checks their values.
+COMMAND_ARGS: dict[str, tuple[str, ...]] = {
+    "extend": ("seconds",),
+    "tip": ("utterance",),
+    "set_hulpvraag": ("text",),
+    "set_outcome": ("kind", "text"),
+    "rate": ("utterance", "rating"),
+    "correct": ("utterance", "text", "speaker", "type"),
+    "note": ("text",),
+    "checklist": ("checklist", "index", "checked"),
+}
+SOURCES = ("web", "keyboard", "api")
+
+
+def service():
+    return state().service
+
+
+def check_id(meeting_id: str) -> str:
+    if not MEETING_ID.match(meeting_id or ""):
+        fail(404, "Deze bijeenkomst bestaat niet (meer).")
+    return meeting_id
+
+
+def call(method: str, meeting_id: str, *args, **kwargs):
+    """Call the service for one meeting; an unknown meeting becomes a Dutch 404."""
+    check_id(meeting_id)
+    try:
+        return getattr(service(), method)(meeting_id, *args, **kwargs)
+    except UnknownMeeting:
+        fail(404, "Deze bijeenkomst bestaat niet (meer).")
+
+
+def view(meeting_id: str) -> dict[str, Any]:
+    return call("view", meeting_id)
+
+
+def command_args(kind: str, values: dict[str, Any], *, from_form: bool) -> dict[str, Any]:
+    """The arguments of a command, from a form (strings) or a JSON body (typed)."""
+    if kind not in COMMAND_KINDS:
+        fail(400, f"Onbekende opdracht '{kind}'.")
+    args: dict[str, Any] = {}
+    for name in COMMAND_ARGS.get(kind, ()):
+        if name not in values:
+            continue
+        value = values[name]
+        if from_form:
+            value = value.strip() if isinstance(value, str) else value
+            if name == "seconds":
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    fail(400, "Het aantal seconden moet een heel getal zijn.")
+            elif name == "index":
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    fail(400, "Onbekend punt van de checklist.")
+            elif name == "checked":
+                value = value in ("1", "true", "ja", "on")
+            elif name == "type" and value == "":
+                value = None
+        args[name] = value
+    if from_form and kind == "correct":
+        # A review form sends every field; "" for speaker means: leave it.
+        if args.get("speaker") == "":
+            args.pop("speaker")
+    return args
+
+
+def run_command(meeting_id: str, kind: str, args: dict[str, Any], source: str,
+                by: Optional[str] = None) -> dict[str, Any]:
+    """Send one command; bad arguments become a 400 with the service's own sentence."""
+    check_id(meeting_id)
+    try:
+        return service().command(meeting_id, kind, source=source, by=by, **args)
+    except UnknownMeeting:
+        fail(404, "Deze bijeenkomst bestaat niet (meer).")
+    except (ValueError, TypeError) as exc:
+        fail(400, _sentence(exc, "Deze opdracht heeft ongeldige gegevens."))
+
+
+def _sentence(exc: Exception, default: str) -> str:
+    text = str(exc).strip()
+    # Only pass on the service's own short Dutch sentences, never a Python repr.
+    if text and len(text) < 200 and "Traceback" not in text and "<" not in text:
+        return text
+    return default
+
+
+def library():
+    return state().library
+
+
+def method_or_404(method_id: str):
+    try:
+        return library().get(method_id)
+    except UnknownMethod as exc:
+        fail(404, str(exc).replace(" Zie 'facilitator methods list'.", ""))
+
+
+def reflectie_checklist() -> Optional[dict[str, Any]]:
+    """The reflectie checklist of seed 003, for the procesbegeleider after the meeting."""
+    from methods.guides import checklists
+
+    try:
+        return checklists().get("reflectie").model_dump()
+    except KeyError:
+        return None

@@ -1,0 +1,210 @@
+"""The pages people use: Start, Live, Review, the meetings list, the verslag and downloads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import (Blueprint, Response, flash, g, redirect, render_template, request, url_for)
+
+from web import meetings as m
+from web import shaping
+from web.errors import fail
+from web.security import safe_next
+
+bp = Blueprint("pages", __name__)
+
+ACTIVE = ("ready", "running", "paused")
+
+
+# -- start -----------------------------------------------------------------------
+
+def _cards() -> list[dict[str, Any]]:
+    return sorted((shaping.method_card(method) for method in m.library()), key=lambda c: c["name"].lower())
+
+
+def _active_meetings() -> list[dict[str, Any]]:
+    return [meeting for meeting in m.service().meetings() if meeting.get("status") in ACTIVE]
+
+
+def _participants_from_form(form) -> list[str]:
+    names = form.getlist("participant")
+    if not names and form.get("participants_text"):
+        names = re.split(r"[\n,;]+", form["participants_text"])
+    return [n.strip() for n in names if n and n.strip()]
+
+
+@bp.route("/", methods=["GET", "POST"])
+def start():
+    cards = _cards()
+    values: dict[str, Any] = {
+        "method": request.args.get("methode") or (cards[0]["id"] if cards else ""),
+        "participants": [],
+        "inbrenger": "",
+        "procesbegeleider": "",
+        "hulpvraag": "",
+    }
+    error = None
+    if request.method == "POST":
+        form = request.form
+        values.update({
+            "method": form.get("method", ""),
+            "participants": _participants_from_form(form),
+            "inbrenger": form.get("inbrenger", "").strip(),
+            "procesbegeleider": form.get("procesbegeleider", "").strip(),
+            "hulpvraag": form.get("hulpvraag", "").strip(),
+        })
+        try:
+            meeting_id = m.service().create(
+                values["method"], values["participants"], values["inbrenger"],
+                procesbegeleider=values["procesbegeleider"] or None,
+                hulpvraag=values["hulpvraag"] or None)
+        except m.SetupError as exc:
+            error = str(exc)
+        except m.UnknownMethod as exc:
+            error = str(exc).replace(" Zie 'facilitator methods list'.", "")
+        else:
+            return redirect(url_for("pages.live", meeting_id=meeting_id))
+    selected = next((c for c in cards if c["id"] == values["method"]), cards[0] if cards else None)
+    return render_template("start.html", cards=cards, selected=selected, values=values, error=error,
+                           active=_active_meetings()), (400 if error else 200)
+
+
+# -- meetings ---------------------------------------------------------------------
+
+@bp.route("/bijeenkomsten")
+def meetings():
+    rows = m.service().meetings()
+    rows = sorted(rows, key=lambda r: r.get("created") or "", reverse=True)
+    return render_template("meetings.html", meetings=rows)
+
+
+@bp.route("/bijeenkomsten/<meeting_id>")
+def live(meeting_id: str):
+    view = m.view(meeting_id)
+    transcript = m.call("transcript", meeting_id)
+    outcomes = m.call("outcomes", meeting_id)
+    terugkoppeling_steps = _terugkoppeling_steps(view)
+    previous = _previous_for(view) if terugkoppeling_steps else None
+    return render_template("live.html", view=view, transcript=transcript[-60:], outcomes=outcomes,
+                           speaking=shaping.speaking_rows(view), previous=previous,
+                           terugkoppeling_steps=terugkoppeling_steps,
+                           line_types=shaping.LINE_TYPES, text_outcomes=shaping.TEXT_OUTCOMES,
+                           outcome_titles=shaping.OUTCOME_TITLES)
+
+
+def _terugkoppeling_steps(view: dict[str, Any]) -> list[int]:
+    """The steps that ask "wat heb je met de tips gedaan?": there the previous meeting's tips show."""
+    try:
+        method = m.library().get(view["method"]["id"])
+    except (KeyError, m.UnknownMethod):
+        return []
+    return [i for i, step in enumerate(method.steps) if step.outcome == "terugkoppeling"]
+
+
+def _previous_for(view: dict[str, Any]):
+    try:
+        previous = m.service().previous_meeting(view.get("participants") or [])
+    except Exception:  # the terugkoppeling is a nicety; never let it break the live page
+        return None
+    if previous and previous.get("id") == view.get("id"):
+        return None
+    return previous
+
+
+@bp.route("/bijeenkomsten/<meeting_id>/opdracht", methods=["POST"])
+def command(meeting_id: str):
+    """A command from a plain form: the live page's buttons without JavaScript, the review's edits."""
+    kind = request.form.get("command", "")
+    args = m.command_args(kind, request.form, from_form=True)
+    if kind == "correct":
+        args = _changed_only(meeting_id, args)
+    if kind == "correct" and len(args) <= 1:
+        flash("Er is niets veranderd.")
+    else:
+        result = m.run_command(meeting_id, kind, args, source="web")
+        if not result.get("ok"):
+            flash(result.get("reason") or "Dat kan nu niet.", "warning")
+    back = safe_next(request.form.get("volgende"), url_for("pages.live", meeting_id=meeting_id))
+    return redirect(back)
+
+
+def _changed_only(meeting_id: str, args: dict[str, Any]) -> dict[str, Any]:
+    """A review form sends every field of a line; keep the ones the reviewer changed."""
+    line = next((l for l in m.call("transcript", meeting_id) if l.get("id") == args.get("utterance")), None)
+    if line is None:
+        return args
+    return {name: value for name, value in args.items()
+            if name == "utterance" or (line.get(name) or None) != (value or None)}
+
+
+@bp.route("/bijeenkomsten/<meeting_id>/terugblik")
+def review(meeting_id: str):
+    view = m.view(meeting_id)
+    transcript = m.call("transcript", meeting_id)
+    outcomes = m.call("outcomes", meeting_id)
+    checklist = m.reflectie_checklist()
+    checked = {index for list_id, index in m.call("checklist", meeting_id)
+               if checklist and list_id == checklist["id"]}
+    speakers = list(view.get("participants") or [])
+    return render_template("review.html", view=view, groups=shaping.transcript_by_step(transcript),
+                           outcomes=outcomes, speaking=shaping.speaking_rows(view), checklist=checklist,
+                           checked=checked, speakers=speakers, line_types=shaping.LINE_TYPES,
+                           text_outcomes=shaping.TEXT_OUTCOMES, outcome_titles=shaping.OUTCOME_TITLES)
+
+
+@bp.route("/bijeenkomsten/<meeting_id>/checklist", methods=["POST"])
+def checklist(meeting_id: str):
+    checklist_id = request.form.get("checklist", "")
+    try:
+        index = int(request.form.get("index", ""))
+    except ValueError:
+        fail(400, "Onbekend punt van de checklist.")
+    checked = request.form.get("checked") == "1"
+    result = m.call("set_checklist", meeting_id, checklist_id, index, checked)
+    if isinstance(result, dict) and not result.get("ok", True):
+        flash(result.get("reason") or "Dat kan nu niet.", "warning")
+    return redirect(url_for("pages.review", meeting_id=meeting_id, _anchor="checklist"))
+
+
+# -- verslag and downloads -----------------------------------------------------------
+
+def _with_transcript() -> bool:
+    return request.args.get("transcript", "1") not in ("0", "nee", "false")
+
+
+@bp.route("/bijeenkomsten/<meeting_id>/verslag")
+def report(meeting_id: str):
+    view = m.view(meeting_id)
+    outcomes = m.call("outcomes", meeting_id)
+    with_transcript = request.args.get("transcript") == "1"
+    transcript = m.call("transcript", meeting_id) if with_transcript else []
+    meta = next((row for row in m.service().meetings() if row.get("id") == meeting_id), {})
+    return render_template("report.html", view=view, outcomes=outcomes, meta=meta,
+                           groups=shaping.transcript_by_step(transcript), with_transcript=with_transcript,
+                           speaking=shaping.speaking_rows(view), text_outcomes=shaping.TEXT_OUTCOMES,
+                           outcome_titles=shaping.OUTCOME_TITLES)
+
+
+@bp.route("/bijeenkomsten/<meeting_id>/export.<fmt>")
+def export(meeting_id: str, fmt: str):
+    if fmt not in ("md", "json"):
+        fail(404)
+    text = m.call("export", meeting_id, fmt, transcript=_with_transcript())
+    mimetype = "text/markdown" if fmt == "md" else "application/json"
+    return Response(text, mimetype=f"{mimetype}; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="verslag-{meeting_id}.{fmt}"'})
+
+
+# -- delete ------------------------------------------------------------------------------
+
+@bp.route("/bijeenkomsten/<meeting_id>/verwijderen", methods=["GET", "POST"])
+def delete(meeting_id: str):
+    view = m.view(meeting_id)
+    if request.method == "POST":
+        m.call("delete", meeting_id)
+        flash("De bijeenkomst is verwijderd.")
+        return redirect(url_for("pages.meetings"))
+    if not g.access.can_control:
+        fail(403, "Dit apparaat kijkt alleen mee.")
+    return render_template("delete.html", view=view)

@@ -1,0 +1,216 @@
+"""Turning methods and meetings into what the pages show: agendas, Dutch dates and durations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from methods import Method, minutes_json, minutes_text
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+STATUS_WORDS = {
+    "ready": "klaar om te beginnen",
+    "running": "bezig",
+    "paused": "gepauzeerd",
+    "finished": "afgerond",
+}
+
+TYPE_WORDS = {
+    "vraag": "vraag",
+    "compliment": "compliment",
+    "tip": "tip",
+    "advies": "advies",
+    "idee": "idee",
+    "spiegeling": "spiegeling",
+    "reflectie": "reflectie",
+    "reactie": "reactie",
+    "notitie": "notitie",
+}
+# What a reviewer can relabel a line as; the first is "no type".
+LINE_TYPES = ("", "vraag", "compliment", "tip", "advies", "idee", "spiegeling", "reflectie",
+              "reactie", "probleemdefinitie", "waardering", "feedback")
+
+RATINGS = {"W": "warm", "N": "neutraal", "K": "koud"}
+
+OUTCOME_TITLES = {
+    "vraag": "Vragen",
+    "compliment": "Complimenten",
+    "tip": "Tips",
+    "advies": "Adviezen",
+    "idee": "Ideeën",
+    "spiegeling": "Spiegelingen",
+    "reflectie": "Reflecties",
+    "probleemdefinitie": "Probleemdefinities",
+    "waardering": "Waarderingen",
+    "reactie": "Reacties",
+}
+TEXT_OUTCOMES = (
+    ("volgende_stap", "Volgende stap"),
+    ("nuttig", "Wat was nuttig"),
+    ("doelen", "Doelen"),
+    ("terugkoppeling", "Terugkoppeling van de vorige keer"),
+)
+
+
+def clock(seconds: Optional[float]) -> str:
+    """Seconds as m:ss (or h:mm:ss), for timers and transcript times."""
+    if seconds is None:
+        return "–"
+    total = int(round(abs(seconds)))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    sign = "-" if seconds < 0 else ""
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes}:{secs:02d}"
+
+
+def duration_words(seconds: Optional[float]) -> str:
+    if not seconds:
+        return "–"
+    minutes = int(round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} u {minutes % 60:02d} min"
+
+
+def dutch_date(value: Any) -> str:
+    """'di 14 mei 2025, 10:30' from an ISO string or datetime."""
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is not None:
+        value = value.astimezone()
+    return f"{DAYS[value.weekday()][:2]} {value.day} {MONTHS[value.month - 1]} {value.year}, {value:%H:%M}"
+
+
+def agenda(method: Method) -> list[dict[str, Any]]:
+    """The steps with their minutes and when each starts if every step takes its planned time."""
+    rows = []
+    at = 0.0
+    for index, step in enumerate(method.steps):
+        rows.append({
+            "index": index,
+            "title": step.title,
+            "minutes": minutes_json(step.minutes),
+            "minutes_text": minutes_text(step.minutes),
+            "starts_at": at,
+            "starts_text": clock(at * 60),
+            "silence": step.silence,
+            "round": step.round.item_plural if step.round else None,
+            "default": step.minutes_default,
+        })
+        at += step.planned_minutes
+    return rows
+
+
+def total_text(method: Method) -> str:
+    low, high = method.step_minutes
+    steps = minutes_text((low, high) if low != high else low)
+    if method.total_minutes is None:
+        return f"{steps} min"
+    stated = minutes_text(method.total_minutes)
+    return f"{stated} min" if stated == steps else f"{stated} min (stappen samen {steps})"
+
+
+def group_text(method: Method) -> str:
+    if not method.group_size:
+        return "elke groepsgrootte"
+    low, high = method.group_size
+    return f"{low} personen" if low == high else f"{low}–{high} personen"
+
+
+def method_card(method: Method) -> dict[str, Any]:
+    planned = sum(step.planned_minutes for step in method.steps)
+    return {
+        "id": method.id,
+        "name": method.name,
+        "name_inferred": method.name_inferred,
+        "purpose": method.purpose,
+        "group_size": list(method.group_size) if method.group_size else None,
+        "group_text": group_text(method),
+        "total_text": total_text(method),
+        "planned_minutes": planned,
+        "steps": len(method.steps),
+        "agenda": agenda(method),
+        "rules": list(method.rules),
+        "preparation": list(method.preparation),
+        "credit": method.credit,
+        "user": method.user,
+        "search": " ".join([method.id, method.name, method.purpose]).lower(),
+    }
+
+
+def share_percent(value: Optional[float]) -> int:
+    """A share 0..1 as a whole percentage, for the w-0..w-100 bar classes."""
+    if not value:
+        return 0
+    return max(0, min(100, int(round(value * 100))))
+
+
+def speaking_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """Speaking time per person in seating order, then the group, with bar widths."""
+    speaking = view.get("speaking") or {}
+    share = view.get("share") or {}
+    names = list(view.get("participants") or [])
+    names += [n for n in speaking if n not in names and n != "groep"]
+    longest = max([speaking.get(n, 0) or 0 for n in names] + [1])
+    rows = []
+    for name in names:
+        seconds = speaking.get(name, 0) or 0
+        rows.append({"name": name, "seconds": seconds, "text": clock(seconds),
+                     "share": share_percent(share.get(name)), "bar": share_percent(seconds / longest)})
+    if speaking.get("groep"):
+        rows.append({"name": "groep", "seconds": speaking["groep"], "text": clock(speaking["groep"]),
+                     "share": None, "bar": share_percent(speaking["groep"] / max(longest, speaking["groep"]))})
+    return rows
+
+
+def transcript_by_step(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Transcript lines grouped by step, in order."""
+    groups: list[dict[str, Any]] = []
+    for line in lines:
+        if not groups or groups[-1]["step_index"] != line.get("step_index"):
+            groups.append({"step_index": line.get("step_index"), "title": line.get("step_title") or "Zonder stap",
+                           "lines": []})
+        groups[-1]["lines"].append(line)
+    return groups
+
+
+def minutes_value(value: Any) -> str:
+    """A step's minutes as the view gives them (a number, [low, high] or null), in Dutch."""
+    if value is None:
+        return "?"
+    if isinstance(value, (list, tuple)):
+        return f"{_num(value[0])}–{_num(value[1])}"
+    return _num(value)
+
+
+def _num(value: Any) -> str:
+    return f"{int(value)}" if float(value).is_integer() else f"{value:g}".replace(".", ",")
+
+
+def role_words(roles: Any, view: dict[str, Any]) -> str:
+    """Roles of a step ('inbrenger', 'deelnemers'...) as the people at this table."""
+    words = []
+    for role in roles or ():
+        if role == "inbrenger":
+            words.append(view.get("inbrenger") or "de inbrenger")
+        elif role == "procesbegeleider":
+            words.append(view.get("procesbegeleider") or "de procesbegeleider")
+        elif role == "deelnemers":
+            words.append("de deelnemers")
+        elif role == "iedereen":
+            words.append("iedereen")
+        else:
+            words.append(str(role))
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " en " + words[-1]

@@ -1,0 +1,100 @@
+/* The live page's transcript (finals, greyed partials) and outcomes, rebuilt from server data. */
+(function () {
+  "use strict";
+
+  var d = window.Facilitator.dom;
+  var $ = d.$, el = d.el, show = d.show, clock = d.clock;
+  var TITLES = {
+    vraag: "Vragen", compliment: "Complimenten", tip: "Tips", advies: "Adviezen", idee: "Ideeën",
+    spiegeling: "Spiegelingen", reflectie: "Reflecties", probleemdefinitie: "Probleemdefinities",
+    waardering: "Waarderingen", reactie: "Reacties"
+  };
+  var TEXT_OUTCOMES = [["volgende_stap", "Volgende stap"], ["nuttig", "Wat was nuttig"], ["doelen", "Doelen"],
+    ["terugkoppeling", "Terugkoppeling van de vorige keer"]];
+  var RATINGS = { W: "warm", N: "neutraal", K: "koud" };
+
+  function lineNode(line) {
+    var li = el("li", line.type === "notitie" ? "note" : "");
+    if (line.id) { li.dataset.id = line.id; }
+    var text = el("span", "text", line.text || "");
+    if (line.type && line.type !== "notitie") { text.append(" ", el("span", "badge", line.type)); }
+    li.append(el("span", "time", clock(line.start || 0)), el("span", "speaker", line.speaker || ""), text);
+    return li;
+  }
+
+  function nearBottom(list) {
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 60;
+  }
+
+  function addLine(line) {
+    if (line.partial) { showPartial(line); return; }
+    var list = $("transcript");
+    var partial = $("partial");
+    var stick = nearBottom(list);
+    var node = lineNode(line);
+    var existing = line.id ? list.querySelector('li[data-id="' + CSS.escape(String(line.id)) + '"]') : null;
+    if (existing) {
+      list.replaceChild(node, existing);
+    } else {
+      list.insertBefore(node, partial);
+    }
+    partial.hidden = true;
+    while (list.children.length > 301) { list.removeChild(list.firstElementChild); }
+    show($("transcript-empty"), false);
+    if (stick) { list.scrollTop = list.scrollHeight; }
+  }
+
+  function showPartial(line) {
+    var partial = $("partial");
+    var list = $("transcript");
+    var stick = nearBottom(list);
+    partial.children[0].textContent = clock(line.start || 0);
+    partial.children[1].textContent = line.speaker || "";
+    partial.children[2].textContent = line.text || "";
+    partial.hidden = !line.text;
+    if (line.text) { show($("transcript-empty"), false); }
+    if (stick) { list.scrollTop = list.scrollHeight; }
+  }
+
+  function renderTranscript(lines) {
+    var list = $("transcript");
+    var partial = $("partial");
+    var nodes = lines.slice(-300).map(lineNode);
+    nodes.push(partial);
+    list.replaceChildren.apply(list, nodes);
+    show($("transcript-empty"), lines.length === 0);
+    list.scrollTop = list.scrollHeight;
+  }
+
+  function renderOutcomes(o) {
+    var box = $("outcomes");
+    var nodes = [el("h3", "", "Hulpvraag")];
+    nodes.push(o.hulpvraag ? el("p", "hulpvraag", o.hulpvraag) : el("p", "empty", "Nog niet vastgelegd."));
+    var items = o.items || {};
+    Object.keys(items).forEach(function (kind) {
+      var list = items[kind] || [];
+      if (!list.length) { return; }
+      nodes.push(el("h3", "", (TITLES[kind] || kind) + " (" + list.length + ")"));
+      var ul = el("ul");
+      list.forEach(function (item) {
+        var li = el("li", "", item.text || "");
+        if (item.by) { li.append(" ", el("span", "by", "— " + item.by)); }
+        if (item.rating) { li.append(" ", el("span", "badge rating-" + item.rating, RATINGS[item.rating] || item.rating)); }
+        ul.append(li);
+      });
+      nodes.push(ul);
+    });
+    TEXT_OUTCOMES.forEach(function (pair) {
+      if (o[pair[0]]) { nodes.push(el("h3", "", pair[1]), el("p", "", o[pair[0]])); }
+    });
+    if (o.notes && o.notes.length) {
+      var notes = el("ul");
+      o.notes.forEach(function (n) { notes.append(el("li", "", typeof n === "string" ? n : n.text)); });
+      nodes.push(el("h3", "", "Notities"), notes);
+    }
+    box.replaceChildren.apply(box, nodes);
+  }
+
+  window.Facilitator.transcript = { addLine: addLine, showPartial: showPartial,
+    renderTranscript: renderTranscript, renderOutcomes: renderOutcomes };
+}());

@@ -1,0 +1,332 @@
+/* The live page: follows the meeting by server-sent events and sends commands from buttons and keys.
+   The server owns the clock: this page only counts down between two state messages. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("live");
+  if (!root) { return; }
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var canControl = root.dataset.control === "yes";
+
+  var d = window.Facilitator.dom;
+  var tr = window.Facilitator.transcript;
+  var $ = d.$, el = d.el, setText = d.setText, show = d.show, clock = d.clock;
+  var minutesText = d.minutesText, setWidth = d.setWidth;
+  var addLine = tr.addLine, showPartial = tr.showPartial;
+  var renderTranscript = tr.renderTranscript, renderOutcomes = tr.renderOutcomes;
+
+  var STATUS = { ready: "klaar om te beginnen", running: "bezig", paused: "gepauzeerd", finished: "afgerond" };
+  var KEYS = {
+    // The same keys as the terminal runner (facilitator run), plus the arrows.
+    "n": "next_turn", "Enter": "next_turn", "p": "pass", "t": "tip", "h": "repeat", "r": "remaining",
+    "s": "next_step", "ArrowRight": "next_step", "v": "previous_step", "ArrowLeft": "previous_step",
+    " ": "toggle_pause", "+": "extend", "=": "extend"
+  };
+
+  var terugkoppeling = (root.dataset.terugkoppeling || "").split(",").filter(Boolean).map(Number);
+  var view = null;
+  var receivedAt = 0;
+  var source = null;
+
+  function toast(message) {
+    var node = $("toast");
+    if (!node || !message) { return; }
+    node.textContent = message;
+    node.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(function () { node.hidden = true; }, 4000);
+  }
+
+  // -- the clock between two state messages ------------------------------------
+
+  function secondsSinceState() {
+    if (!view || view.status !== "running") { return 0; }
+    return (performance.now() - receivedAt) / 1000;
+  }
+
+  function renderTimer() {
+    if (!view) { return; }
+    var step = view.step;
+    var dt = secondsSinceState();
+    setText($("elapsed"), clock((view.elapsed_seconds || 0) + dt));
+    var countdown = $("countdown");
+    if (!step) {
+      setText(countdown, "–");
+      return;
+    }
+    var left = (step.remaining_seconds > 0 ? step.remaining_seconds : -(step.over_seconds || 0)) - dt;
+    var timeUp = step.time_up || left < 0;
+    var nearEnd = !timeUp && step.near_end;
+    var text = left >= 0 ? clock(Math.ceil(left)) : "+" + clock(Math.floor(-left));
+    setText(countdown, text);
+    countdown.classList.toggle("time-up", timeUp);
+    countdown.classList.toggle("near-end", nearEnd);
+    countdown.classList.toggle("paused", view.status === "paused");
+    var bar = $("timebar");
+    bar.classList.toggle("time-up", timeUp);
+    bar.classList.toggle("near-end", nearEnd);
+    var planned = step.planned_seconds || 0;
+    setWidth(bar.firstElementChild, planned ? ((step.elapsed_seconds || 0) + dt) / planned * 100 : 0);
+    var word = view.status === "paused" ? "Gepauzeerd" : timeUp ? "Tijd is om" : nearEnd ? "Bijna tijd" : "";
+    setText($("timer-status"), word);
+    document.title = text + " · " + step.title;
+  }
+
+  // -- rendering the state --------------------------------------------------------
+
+  function render(v) {
+    view = v;
+    receivedAt = performance.now();
+    var step = v.step;
+    var badge = $("status-badge");
+    setText(badge, STATUS[v.status] || v.status);
+    badge.className = "badge status-" + v.status;
+
+    setText($("step-label"), v.status === "ready" ? "Klaar om te beginnen · eerste stap"
+      : v.status === "finished" ? "Afgerond" : step ? "Stap " + (step.index + 1) + " van " + step.count : "");
+    setText($("step-title"), step ? step.title : (v.method && v.method.name) || "");
+    setText($("timer-planned"), step ? "van " + clock(step.planned_seconds || 0) : "");
+    setText($("cue"), v.status === "finished" ? "De bijeenkomst is afgerond. Dank jullie wel." : step ? (step.cue || "") : "");
+    renderList($("examples"), step ? step.examples || [] : []);
+    var active = v.status === "running" || v.status === "paused";
+    show($("silence"), !!(step && step.silence) && active);
+    showSay(v.last_say);
+    var previous = $("previous-tips");
+    if (previous) { show(previous, !!step && terugkoppeling.indexOf(step.index) >= 0 && v.status !== "finished"); }
+
+    renderTurn(step);
+    show($("start-row"), v.status === "ready" && canControl);
+    show($("controls"), (v.status === "running" || v.status === "paused") && canControl);
+    show($("secondary-controls"), (v.status === "running" || v.status === "paused") && canControl);
+    show($("finished-row"), v.status === "finished");
+    var pause = $("pause-button");
+    if (pause) {
+      pause.value = v.status === "paused" ? "resume" : "pause";
+      pause.firstChild.textContent = (v.status === "paused" ? "Verder" : "Pauze") + " ";
+    }
+    renderSteps(v.steps || []);
+    renderBars(v);
+    renderTimer();
+    var notices = $("notices");
+    notices.replaceChildren.apply(notices, (v.notices || []).map(function (n) { return el("li", "", n); }));
+    show(notices, (v.notices || []).length > 0);
+    // mode is "voice" until a microphone is reported lost, so only the manual case is worth saying.
+    setText($("mode"), v.mode === "manual" ? "zonder spraak" : "");
+  }
+
+  function showSay(text) {
+    // The step's own instruction is already on screen; show only what else was said.
+    var cue = view && view.step ? view.step.cue || "" : "";
+    var visible = !!text && !(cue && text.indexOf(cue) >= 0);
+    setText($("say"), text || "");
+    show($("say"), visible);
+  }
+
+  function renderList(list, items) {
+    list.replaceChildren.apply(list, items.map(function (item) { return el("li", "", item); }));
+  }
+
+  function renderTurn(step) {
+    var round = step && step.round;
+    show($("turn"), !!round);
+    var speakers = $("speakers");
+    if (!round) {
+      var nodes = [];
+      if (step && step.speakers && step.speakers.length) {
+        nodes.push(el("div", "who-label", "Aan het woord"), el("div", "who-small", roleWords(step.speakers)));
+      }
+      if (step && step.listeners && step.listeners.length) {
+        nodes.push(el("div", "who-label", "Luisteren"), el("div", "who-small", roleWords(step.listeners)));
+      }
+      speakers.replaceChildren.apply(speakers, nodes);
+      var active = view.status === "running" || view.status === "paused";
+      show(speakers, active && !(step && step.silence) && nodes.length > 0);
+      return;
+    }
+    show(speakers, false);
+    var who = round.turn || (round.responding ? view.inbrenger : "—");
+    setText($("turn-who"), who);
+    setText($("turn-label"), round.turn ? "Aan de beurt" : round.responding ? "De inbrenger reageert" : "Ronde klaar");
+    setText($("round-number"), "Ronde " + (round.number || 1));
+    setText($("round-item"), round.item_word || "");
+    setText($("turn-next"), round.next || "—");
+    setText($("turn-passed"), round.passed && round.passed.length ? round.passed.join(", ") : "niemand");
+    var order = $("order");
+    order.replaceChildren.apply(order, (round.order || []).map(function (name) {
+      var cls = name === round.turn ? "current" : (round.passed || []).indexOf(name) >= 0 ? "passed" : "";
+      return el("span", cls, name);
+    }));
+  }
+
+  function roleWords(roles) {
+    var words = roles.map(function (role) {
+      if (role === "inbrenger") { return view.inbrenger || "de inbrenger"; }
+      if (role === "procesbegeleider") { return view.procesbegeleider || "de procesbegeleider"; }
+      if (role === "deelnemers") { return "de deelnemers"; }
+      return role;
+    });
+    return words.length > 1 ? words.slice(0, -1).join(", ") + " en " + words[words.length - 1] : words.join("");
+  }
+
+  function renderSteps(steps) {
+    var list = $("steps");
+    list.replaceChildren.apply(list, steps.map(function (s) {
+      var li = el("li", s.state);
+      li.append(el("span", "dot"), el("span", "t", s.title), el("span", "m", minutesText(s.minutes) + " min"));
+      return li;
+    }));
+  }
+
+  function renderBars(v) {
+    var speaking = v.speaking || {};
+    var names = (v.participants || []).slice();
+    Object.keys(speaking).forEach(function (n) { if (n !== "groep" && names.indexOf(n) < 0) { names.push(n); } });
+    var longest = 1;
+    names.forEach(function (n) { longest = Math.max(longest, speaking[n] || 0); });
+    var rows = names.map(function (n) { return [n, speaking[n] || 0, ""]; });
+    if (speaking.groep) { rows.push(["groep", speaking.groep, "group"]); longest = Math.max(longest, speaking.groep); }
+    var list = $("bars");
+    list.replaceChildren.apply(list, rows.map(function (row) {
+      var li = el("li", row[2] + (v.current_speaker === row[0] ? " speaking" : ""));
+      var track = el("span", "track");
+      var fill = el("span", "fill w-0");
+      setWidth(fill, row[1] / longest * 100);
+      track.append(fill);
+      li.append(el("span", "name", row[0]), track, el("span", "num", clock(row[1])));
+      return li;
+    }));
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); });
+  }
+
+  function refreshOutcomes() { getJSON(root.dataset.outcomes).then(renderOutcomes).catch(function () {}); }
+  function refreshTranscript() { getJSON(root.dataset.transcript).then(renderTranscript).catch(function () {}); }
+
+  // -- live connection -------------------------------------------------------------
+
+  function setConnection(text, lost) {
+    var node = $("connection");
+    setText(node, text);
+    node.classList.toggle("lost", !!lost);
+  }
+
+  function connect() {
+    if (source) { source.close(); }
+    source = new EventSource(root.dataset.events);
+    source.addEventListener("open", function () {
+      setConnection("live", false);
+      // Whatever happened while we were away: fetch it whole.
+      refreshTranscript();
+      refreshOutcomes();
+    });
+    source.addEventListener("state", function (e) { render(JSON.parse(e.data)); });
+    source.addEventListener("transcript", function (e) { addLine(JSON.parse(e.data)); });
+    source.addEventListener("partial", function (e) { showPartial(JSON.parse(e.data)); });
+    source.addEventListener("outcome", function () { refreshOutcomes(); });
+    source.addEventListener("say", function (e) {
+      var data = JSON.parse(e.data);
+      var text = typeof data === "string" ? data : data && data.text;
+      if (text) { showSay(text); }
+    });
+    source.addEventListener("rejected", function (e) {
+      var data = JSON.parse(e.data);
+      toast(typeof data === "string" ? data : data && (data.reason || data.text));
+    });
+    source.addEventListener("deleted", function () {
+      source.close();
+      window.location.assign("/bijeenkomsten");
+    });
+    source.addEventListener("error", function () {
+      setConnection("verbinding weg — opnieuw verbinden…", true);
+      if (source.readyState === EventSource.CLOSED) {
+        // The server refused (busy or restarting): try again ourselves.
+        setTimeout(connect, 3000);
+      }
+    });
+  }
+
+  // -- commands ---------------------------------------------------------------------
+
+  function send(kind, args, channel) {
+    if (kind === "toggle_pause") { kind = view && view.status === "paused" ? "resume" : "pause"; }
+    var body = Object.assign({ command: kind, source: channel || "web" }, args || {});
+    return fetch(root.dataset.commands, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (data && data.view) { render(data.view); }
+        if (!r.ok) { toast((data && (data.reason || data.error)) || "Dat lukte niet."); }
+        return r.ok;
+      });
+    }).catch(function () {
+      toast("Geen verbinding met de server.");
+      return false;
+    });
+  }
+
+  function argsFor(kind) {
+    return kind === "extend" ? { seconds: 60 } : {};
+  }
+
+  function flash(button) {
+    if (!button) { return; }
+    button.classList.add("pressed");
+    setTimeout(function () { button.classList.remove("pressed"); }, 200);
+  }
+
+  var controls = $("controls-form");
+  if (controls) {
+    controls.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var button = e.submitter;
+      if (!button) { return; }
+      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) { return; }
+      var kind = button.dataset.command || button.value;
+      button.disabled = true;
+      send(kind, argsFor(kind), "web").then(function () { button.disabled = false; });
+    });
+  }
+
+  document.querySelectorAll("form[data-capture]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var data = new FormData(form);
+      var kind = data.get("command");
+      var args = {};
+      ["text", "kind"].forEach(function (name) { if (data.has(name)) { args[name] = String(data.get(name)).trim(); } });
+      if (!args.text) { return; }
+      send(kind, args, "web").then(function (ok) {
+        if (ok && kind !== "set_hulpvraag") { form.querySelector('input[name="text"]').value = ""; }
+        if (ok) { toast("Vastgelegd."); refreshOutcomes(); }
+      });
+    });
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (!canControl || !view || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var target = e.target;
+    var tag = target && target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) { return; }
+    if ((tag === "BUTTON" || tag === "A" || tag === "SUMMARY") && (e.key === " " || e.key === "Enter")) { return; }
+    if (e.key === "Enter" && view.status === "ready" && document.querySelector('[data-command="start"]')) {
+      e.preventDefault();
+      flash(document.querySelector('[data-command="start"]'));
+      send("start", {}, "keyboard");
+      return;
+    }
+    var kind = KEYS[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+    if (!kind || (view.status !== "running" && view.status !== "paused")) { return; }
+    e.preventDefault();
+    flash(document.querySelector('[data-command="' + kind + '"]'));
+    send(kind, argsFor(kind), "keyboard");
+  });
+
+  setInterval(renderTimer, 250);
+  connect();
+}());
