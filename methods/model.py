@@ -84,6 +84,9 @@ class Round(_Frozen):
     open_after: bool = Field(
         False, description="after the round the step goes on as open talk until its time is up"
     )
+    open_cue: Optional[str] = Field(
+        None, description="what is said when the open talk after the round begins"
+    )
 
     @field_validator("item")
     @classmethod

@@ -82,6 +82,8 @@ def _visible_change(before: State, after: State) -> bool:
 def _say(state: State, out: list[Effect], text: str, kind: str, chime: bool = False) -> State:
     if chime:
         out.append(Chime("warning" if kind == "warning" else "end" if kind == "end" else "announce"))
+    if "{" in text:  # warning and end cues may name the inbrenger too
+        text = phrases.fill(text, **_names(state))
     out.append(Say(text, kind))  # type: ignore[arg-type]
     return state.evolve(last_say=text)
 
@@ -295,7 +297,8 @@ def _round_over(state: State, now: float, out: list[Effect], everyone_passed: bo
     assert rnd is not None and state.step.round is not None
     state = state.evolve(round=_replace_round(rnd, done=True, responding=False, position=len(rnd.order)))
     if state.step.round.open_after and not state.time_up:
-        return _say(state, out, phrases.open_talk(), "info")
+        cue = state.step.round.open_cue
+        return _say(state, out, phrases.fill(cue, **_names(state)) if cue else phrases.open_talk(), "info")
     state = _say(state, out, phrases.all_passed() if everyone_passed else phrases.round_done(), "info")
     return _advance(state, now, out)
 

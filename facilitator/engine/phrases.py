@@ -59,7 +59,7 @@ def warning(step: Step) -> str:
 
 
 def time_up(step: Step, waits: bool, explain: bool = True) -> str:
-    text = step.end or "De tijd voor deze stap is om."
+    text = step.end or "De tijd voor deze stap is om."  # placeholders are filled by the caller
     if waits and explain:
         text += " Zeg 'volgende stap' als jullie zover zijn."
     return text

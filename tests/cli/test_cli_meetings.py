@@ -147,7 +147,7 @@ def test_run_list_show_export_resume_delete(data):
             "n",                      # → dialoog
             "s",                      # → afsluiting: Ben's turn
             "n", "n", "n", "n",       # → Anna: hoe kijk je nu aan tegen de situatie
-            "n",                      # → journaling
+            "n", "s",                 # Anna answers; open talk, then → journaling
             "s"]                      # → finished
     out = fac(data, "run", "--resume", meeting, stdin="\n".join(keys) + "\n")
     assert out.returncode == 0, out.stderr

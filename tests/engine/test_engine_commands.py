@@ -60,7 +60,7 @@ def test_start_announces_the_first_step_with_a_chime():
 
 
 @pytest.mark.parametrize("kind", ["start", "pass", "next_turn", "next_step", "previous_step", "skip", "pause",
-                                  "resume", "extend", "repeat", "remaining", "finish", "checklist"])
+                                  "resume", "extend", "repeat", "remaining", "finish"])
 def test_commands_after_finish_are_rejected(kind):
     run = started()
     run.cmd("finish")

@@ -38,8 +38,8 @@ Figure = Union[float, tuple[float, float], str, Adjusted]
 SOURCE_MINUTES: dict[str, list[Figure]] = {
     # 000: "Stap 1 (+ 2 minuten)", "Stap 2 (10 – 15 minuten)", "Stap 3 (+ 3 minuten)", 10, 20, 8, 2.
     "case-clinic": [2, (10, 15), 3, 10, 20, 8, 2],
-    # 001: "in een minuut of 20", no minutes per step.
-    "progressiegerichte-intervisie": [DEFAULT] * 5,
+    # 001: "in een minuut of 20", no minutes per step; the file adds "Na afloop" (the closing questions).
+    "progressiegerichte-intervisie": [DEFAULT] * 6,
     # 002: "zo'n 30 minuten"; only the toelichting of stap 3 has a time: "in ca. 3 minuten".
     "akad-casuistiek": [DEFAULT, DEFAULT, Adjusted(3), DEFAULT, DEFAULT, DEFAULT],
     # 003: the cirkeltechniek in duo's has no times (4 steps, then the roles turn round).
@@ -48,8 +48,9 @@ SOURCE_MINUTES: dict[str, list[Figure]] = {
     "cirkeltechniek-team": [DEFAULT] * 6,
     # 003: start, ronde I, "Vijf minuten pauze", evt. ronde II, afronding.
     "progressiegerichte-bijeenkomst": [DEFAULT, DEFAULT, 5, DEFAULT, DEFAULT],
-    # 003: the format progressiegerichte intervisie: phases without times.
-    "progressiegerichte-intervisie-format": [DEFAULT] * 6,
+    # 003: the format progressiegerichte intervisie: phases without times; the file adds "Na afloop"
+    # (the tip "Vraag na afloop ook aan alle deelnemers of het nuttig voor ze was").
+    "progressiegerichte-intervisie-format": [DEFAULT] * 7,
     # 004, the "Tijdsindicatie" columns of the schatkist:
     "vissenkom": [10, 10, 20, 15, 10],  # 2.
     "snelle-adviesrondes": [5, 5, 3, 3, 3, 1],  # 3.

@@ -63,6 +63,26 @@ def test_spoken_commands_become_command_events(heard, meeting):
         assert h.at >= end
 
 
+def test_commands_are_decided_when_the_speaker_stops(heard, meeting):
+    items, listener = heard
+    _, marks = meeting
+    command_marks = [m for i, m in enumerate(marks) if i not in SENTENCES]
+    for h, (_, _, end) in zip(commands(items), command_marks):
+        # Voice activity ends 300 ms (the hangover) after the last word; the partial decides then.
+        assert h.at - end <= listener.vad.hangover + 0.2
+    assert listener.stats["early"] == len(EXPECTED)
+    assert listener.stats["early_confirmed"] == len(EXPECTED) and listener.stats["early_unconfirmed"] == 0
+
+
+def test_without_partials_the_final_result_decides(meeting, ko_model, heard):
+    pcm, _ = meeting
+    early = [h.at for h in commands(heard[0])]
+    listener = Listener(frames_from_pcm(pcm), ko_model, commands=ko_table(act_on_partials=False))
+    found = commands(list(listener))
+    assert [h.event.kind for h in found] == EXPECTED and listener.stats["early"] == 0
+    assert all(late.at > at + 0.2 for late, at in zip(found, early))
+
+
 def test_a_phrase_inside_a_sentence_is_not_a_command(heard, meeting):
     items, listener = heard
     _, marks = meeting

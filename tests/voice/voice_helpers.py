@@ -29,10 +29,10 @@ KO_SETTINGS = {"max_extra_words": 4}
 KO_SENTENCE = "오늘 날씨가 정말 좋네요 우리 같이 산책하러 갈까요"
 
 
-def ko_table():
+def ko_table(**settings):
     from voice.commands import CommandTable
 
-    return CommandTable.from_phrases(KO_COMMANDS, **KO_SETTINGS)
+    return CommandTable.from_phrases(KO_COMMANDS, **{**KO_SETTINGS, **settings})
 
 
 def silence(seconds: float) -> bytes:

@@ -149,7 +149,7 @@ def test_methods_and_one_method(client, library):
     assert {m["id"] for m in methods} == set(library.methods)
     case_clinic = client.get("/api/methods/case-clinic").json
     assert case_clinic["group_size"] == [4, 5]
-    assert [row["title"] for row in case_clinic["agenda"]][:2] == ["Verdeel de rollen", "De intentie van de inbrenger"]
+    assert [row["title"] for row in case_clinic["agenda"]][:2] == ["Verdeel de rollen", "De intentie van de inbrenger van de casus"]
     assert case_clinic["agenda"][1]["starts_at"] == 2
     missing = client.get("/api/methods/case-klinik")
     assert missing.status_code == 404 and "case-clinic" in missing.json["error"]
