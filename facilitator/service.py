@@ -92,6 +92,7 @@ class MeetingService:
         self._lock = threading.RLock()
         self._live: dict[str, _Live] = {}
         self._listeners: list[Callable[[str, Effect], None]] = []
+        self._adapter_notices: dict[str, str] = {}  # e.g. "voice": why the room is not heard
 
     # -- listeners ------------------------------------------------------------
 
@@ -163,6 +164,16 @@ class MeetingService:
             last += max(0.0, time.time() - row["last_wall"])
         live = _Live(id=meeting_id, state=state, offset=last - self.clock())
         return live
+
+    def set_notice(self, key: str, text: Optional[str]) -> None:
+        """A sentence every screen shows (no model, no microphone...), or None to clear it."""
+        with self._lock:
+            if text:
+                self._adapter_notices[key] = text
+            else:
+                self._adapter_notices.pop(key, None)
+            for live in self._live.values():
+                self._publish(live, [StateChanged({})])
 
     def set_listening(self, meeting_id: str, listening: bool) -> None:
         """Voice wiring says whether the room is heard; screens show manual mode otherwise."""
@@ -316,6 +327,7 @@ class MeetingService:
         notices = list(data["notices"])
         if self.store.notice and self.store.notice not in notices:
             notices.append(self.store.notice)
+        notices += [n for n in self._adapter_notices.values() if n not in notices]
         data["notices"] = notices
         return data
 

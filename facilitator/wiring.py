@@ -10,7 +10,6 @@ import logging
 import queue
 import shutil
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -57,85 +56,143 @@ class _SpeechQueue:
         self.speaker.close()
 
 
-@dataclass
-class RoomLink:
-    """Speak a meeting's cues and listen to the room, for one meeting at a time."""
+class VoiceRoom:
+    """The room's voice: speaks the cues and listens, for the meeting that is running.
 
-    service: object
-    meeting_id: str
-    data_dir: Path
-    model_path: Optional[str] = None
-    device: Optional[str] = None
-    speak: bool = True
-    listen: bool = True
-    rate: int = 160
-    volume: float = 1.0
-    notices: list[str] = field(default_factory=list)
+    `facilitator run` gives it one meeting; `facilitator serve` lets it follow whichever
+    meeting speaks last (one laptop, one room). The model loads once. What cannot start
+    becomes a notice on every screen, and the meeting goes on in manual mode.
+    """
+
+    def __init__(self, service, data_dir: Path, *, meeting_id: Optional[str] = None, model_path: Optional[str] = None,
+                 device: Optional[str] = None, speak: bool = True, listen: bool = True, rate: int = 160,
+                 volume: float = 1.0):
+        self.service = service
+        self.data_dir = Path(data_dir)
+        self.meeting_id = meeting_id
+        self.model_path = model_path
+        self.device = device
+        self.speak = speak
+        self.listen = listen
+        self.rate = rate
+        self.volume = volume
+        self.notices: list[str] = []
+        self.model = None
+        self._speech: Optional[_SpeechQueue] = None
+        self._listener = None
+        self._gate = None
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def _clock(self) -> float:
+        mid = self.meeting_id
+        return self.service.now(mid) if mid else 0.0
 
     def start(self) -> list[str]:
-        """Start what can start; return one sentence per part that could not (manual mode)."""
+        """Start what can start; return one sentence per part that could not."""
         from voice.gate import Gate
 
         self._gate = Gate()
-        self._speech: Optional[_SpeechQueue] = None
-        self._listener = None
-        clock = lambda: self.service.now(self.meeting_id)  # noqa: E731 - the meeting clock
         if self.speak:
             try:
                 from voice.speaker import Speaker
 
-                speaker = Speaker(self.data_dir / "cache" / "cues", gate=self._gate, clock=clock, rate=self.rate,
+                speaker = Speaker(self.data_dir / "cache" / "cues", gate=self._gate, clock=self._clock, rate=self.rate,
                                   volume=self.volume, on_device_event=self._feed)
                 self._speech = _SpeechQueue(speaker, self._speech_failed)
-                self.service.on_effect(self._effect)
             except Exception as exc:
-                self._notice(f"Spraak staat uit: {_sentence(exc)}")
+                self._notice("speech", f"Spraak staat uit: {_sentence(exc)}")
+        self.service.on_effect(self._effect)
         if self.listen:
-            self._start_listening(clock)
+            from voice.errors import VoiceError
+            from voice.asr import load_model
+
+            try:
+                self.model = load_model(self.model_path)
+            except VoiceError as err:
+                self._notice("model", f"Geen spraakherkenning: {err.message}")
+            if self.meeting_id:
+                self.attach(self.meeting_id)
         return self.notices
 
-    def _start_listening(self, clock) -> None:
-        from voice.errors import VoiceError
-        from voice.asr import load_model
-        from voice.mic import MicSource
-        from voice.pipeline import Listener, listen_in_background
+    def attach(self, meeting_id: str) -> None:
+        """Listen for this meeting: its clock times the microphone's frames."""
+        with self._lock:
+            if self._stopped:
+                return
+            if self._listener is not None and self.meeting_id == meeting_id:
+                return
+            previous = self.meeting_id
+            self._close_listener()
+            if previous and previous != meeting_id:
+                self.service.set_listening(previous, False)
+            self.meeting_id = meeting_id
+            if not self.listen:
+                return
+            from voice.errors import VoiceError
+            from voice.mic import MicSource
+            from voice.pipeline import Listener, listen_in_background
 
-        model = None
-        try:
-            model = load_model(self.model_path)
-        except VoiceError as err:
-            self._notice(f"Geen spraakherkenning: {err.message}")
-        try:
-            mic = MicSource(_device(self.device), clock=clock)
-        except VoiceError as err:
-            self._notice(f"Geen microfoon: {err.message}")
-            self._feed(DeviceEvent("mic_lost", err.message))
-            return
-        self._listener = Listener(mic, model, gate=self._gate)
-        listen_in_background(self._listener, lambda heard: self._feed(heard.event))
-        self.service.set_listening(self.meeting_id, model is not None)
+            try:
+                mic = MicSource(_device(self.device), clock=self._clock)
+            except VoiceError as err:
+                self._notice("mic", f"Geen microfoon: {err.message}")
+                return
+            self._notice("mic", None)
+            self._listener = Listener(mic, self.model, gate=self._gate)
+            listen_in_background(self._listener, lambda heard, mid=meeting_id: self._feed(heard.event, mid))
+            self.service.set_listening(meeting_id, self.model is not None)
 
     def _effect(self, meeting_id: str, effect: Effect) -> None:
-        if meeting_id == self.meeting_id and self._speech is not None:
+        if not isinstance(effect, (Say, Chime)):
+            return
+        if meeting_id != self.meeting_id:
+            if self.meeting_id is not None and self._listener is not None and self._is_running(self.meeting_id):
+                return  # another meeting has the room; this one is shown on screen only
+            # Attaching opens the microphone: not on the thread that holds the meeting's lock.
+            threading.Thread(target=self.attach, args=(meeting_id,), daemon=True).start()
+            self.meeting_id = meeting_id
+        if self._speech is not None:
             self._speech.effect(effect)
 
-    def _feed(self, event) -> None:
+    def _is_running(self, meeting_id: str) -> bool:
         try:
-            self.service.feed(self.meeting_id, event)
+            return self.service.state(meeting_id).status in ("running", "paused")
+        except Exception:
+            return False
+
+    def _feed(self, event, meeting_id: Optional[str] = None) -> None:
+        mid = meeting_id or self.meeting_id
+        if mid is None:
+            return
+        try:
+            self.service.feed(mid, event)
         except Exception:
             log.exception("feeding an event failed")
 
     def _speech_failed(self, sentence: str) -> None:
         self._feed(DeviceEvent("speech_failed", sentence))
 
-    def _notice(self, sentence: str) -> None:
-        self.notices.append(sentence)
+    def _notice(self, key: str, sentence: Optional[str]) -> None:
+        if sentence:
+            self.notices.append(sentence)
+        self.service.set_notice(f"voice-{key}", sentence)
+
+    def _close_listener(self) -> None:
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            except Exception:
+                log.exception("closing the listener failed")
+            self._listener = None
 
     def stop(self) -> None:
-        if getattr(self, "_listener", None) is not None:
-            self._listener.close()
+        with self._lock:
+            self._stopped = True
+            self._close_listener()
+        if self.meeting_id:
             self.service.set_listening(self.meeting_id, False)
-        if getattr(self, "_speech", None) is not None:
+        if self._speech is not None:
             self._speech.close()
 
 

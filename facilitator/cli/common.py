@@ -78,3 +78,24 @@ def fail(message: str, code: int = 1) -> None:
     """One clear sentence on stderr and a non-zero exit."""
     click.echo(message, err=True)
     raise SystemExit(code)
+
+
+def log_to_file(data_dir: Path) -> Path:
+    """Send warnings to a private log file, so they never scribble over a live screen.
+
+    Nothing said in a meeting is logged: adapters log causes, never transcript text.
+    """
+    import logging
+
+    ensure_private_dir(data_dir)
+    path = data_dir / "facilitator.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+    return path

@@ -9,7 +9,7 @@ from typing import Optional
 
 import click
 
-from facilitator.cli.common import CliContext, ensure_private_dir, fail
+from facilitator.cli.common import CliContext, ensure_private_dir, fail, log_to_file
 from facilitator.engine import SetupError, make_setup
 
 
@@ -102,7 +102,7 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
 
     from facilitator.runner import TerminalRunner
     from facilitator.service import MeetingService, UnknownMeeting
-    from facilitator.wiring import RoomLink, StreamClock, replay_recording
+    from facilitator.wiring import StreamClock, VoiceRoom
     from methods import UnknownMethod
 
     clock = StreamClock() if audio else None
@@ -133,9 +133,11 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
         _replay(service, meeting_id, clock, audio, model_path, cues_dir, ctx.data_dir)
         return
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if interactive:
+        log_to_file(ctx.data_dir)
     link = None
     if voice or (voice is None and interactive):
-        link = RoomLink(service, meeting_id, ctx.data_dir, model_path=model_path, device=device)
+        link = VoiceRoom(service, ctx.data_dir, meeting_id=meeting_id, model_path=model_path, device=device)
         for notice in link.start():
             click.echo(notice, err=True)
     try:

@@ -110,8 +110,13 @@ def can_open_browser() -> bool:
 @click.option("--threads", default=48, show_default=True, type=click.IntRange(8, 512),
               help="Werkthreads; elk open scherm houdt er één vast (live-updates).")
 @click.option("--no-browser", is_flag=True, help="Open geen browser.")
+@click.option("--voice/--no-voice", default=True, show_default=True,
+              help="Aanwijzingen uitspreken en de ruimte beluisteren.")
+@click.option("--model", "model_path", default=None, help="Map van het Vosk-model (of $FACILITATOR_MODEL).")
+@click.option("--device", default=None, help="Microfoon: naam of nummer (zie 'facilitator devices').")
 @click.pass_obj
-def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], threads: int, no_browser: bool) -> None:
+def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], threads: int, no_browser: bool,
+          voice: bool, model_path: Optional[str], device: Optional[str]) -> None:
     """Start het dashboard in de browser (standaard alleen op deze computer)."""
     from waitress import create_server
 
@@ -156,6 +161,18 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     signal.signal(signal.SIGTERM, stop)
     ticker = Ticker(service)
     ticker.start()
+    room = None
+    if voice:
+        # The speech model takes seconds to load: the dashboard is up meanwhile.
+        from facilitator.wiring import VoiceRoom
+
+        room = VoiceRoom(service, data_dir, model_path=model_path, device=device)
+
+        def start_voice() -> None:
+            for notice in room.start():
+                click.echo(notice, err=True)
+
+        threading.Thread(target=start_voice, name="voice-start", daemon=True).start()
     if not no_browser and can_open_browser():
         threading.Timer(0.5, webbrowser.open, args=(local,)).start()
     try:
@@ -164,5 +181,7 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
         pass
     finally:
         ticker.stop()
+        if room is not None:
+            room.stop()
         server.close()
         click.echo("Dashboard gestopt.")

@@ -684,15 +684,16 @@ def _device(state: State, event: DeviceEvent, now: float, out: list[Effect]) -> 
         notices = tuple(n for n in state.notices if not n.startswith("De microfoon is weg"))
         state = state.evolve(mic_ok=True, notices=notices)
         return _say(state, out, phrases.mic_restored(), "info")
-    text = {
-        "speech_failed": "De spraak werkt niet; de aanwijzingen staan op het scherm.",
-        "asr_failed": "De spraakherkenning werkt niet; bedien de bijeenkomst met knoppen en toetsen.",
-        "store_failed": "Opslaan lukt niet; de bijeenkomst loopt door in het geheugen.",
-    }.get(event.kind)
-    if text:
-        detail = f" ({event.detail})" if event.detail else ""
-        if text not in state.notices:
-            state = state.evolve(notices=state.notices + (text + detail,))
-        return state
-    prefix = {"speech_restored": "De spraak", "asr_restored": "De spraakherkenning", "store_restored": "Opslaan"}[event.kind]
-    return state.evolve(notices=tuple(n for n in state.notices if not n.startswith(prefix)))
+    failed = {"speech_failed": "speech", "asr_failed": "asr", "store_failed": "store"}
+    restored = {"speech_restored": "speech", "asr_restored": "asr", "store_restored": "store"}
+    if event.kind in failed:
+        # One notice per failing part: the newest cause replaces the older one.
+        part = failed[event.kind]
+        notice = phrases.device_failed(part, event.detail)
+        gone = {n for p, n in state.failures if p == part}
+        return state.evolve(notices=tuple(n for n in state.notices if n not in gone) + (notice,),
+                            failures=tuple(f for f in state.failures if f[0] != part) + ((part, notice),))
+    part = restored[event.kind]
+    gone = {n for p, n in state.failures if p == part}
+    return state.evolve(notices=tuple(n for n in state.notices if n not in gone),
+                        failures=tuple(f for f in state.failures if f[0] != part))

@@ -165,6 +165,7 @@ class State:
     outcomes: tuple[tuple[str, str], ...] = ()      # (kind, text): volgende_stap, nuttig, ...
     checklist: tuple[tuple[str, int], ...] = ()     # ticked (checklist id, item index)
     notices: tuple[str, ...] = ()
+    failures: tuple[tuple[str, str], ...] = ()      # (part, its notice): speech, asr, store
     mic_ok: bool = True
     hints: tuple[str, ...] = ()      # how-to hints already given once ("pass", "next_step")
     last_say: Optional[str] = None

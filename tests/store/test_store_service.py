@@ -11,7 +11,7 @@ from facilitator.service import MeetingService
 from facilitator.store import Store, StoreError, StoreFull
 
 PEOPLE = ["Anna", "Ben", "Carla", "Dirk", "Eva"]
-FULL_NOTICE = "Opslaan lukt niet"
+FULL_NOTICE = "De schijf is vol"
 
 
 def fill_until_full(service, mid, clock, limit=400):
@@ -43,7 +43,7 @@ def test_disk_full_the_meeting_goes_on_in_memory_and_catches_up(tmp_path, lib, c
     service.command(mid, "start")
     n = fill_until_full(service, mid, clock)
     notices = service.view(mid)["notices"]
-    assert any("loopt door in het geheugen" in x for x in notices)
+    assert any("de bijeenkomst loopt door" in x for x in notices)
     # The meeting goes on: commands work, utterances are in the live transcript.
     assert service.command(mid, "next_step")["ok"]
     clock.advance(2)
