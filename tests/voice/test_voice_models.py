@@ -8,7 +8,6 @@ import socket
 import threading
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 

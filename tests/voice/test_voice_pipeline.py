@@ -166,3 +166,18 @@ def test_device_events_pass_through(meeting):
     items = list(Listener(source, None))
     lost = [h for h in items if isinstance(h.event, DeviceEvent)]
     assert len(lost) == 1 and lost[0].at == pytest.approx(frames[9].end)
+
+
+@pytest.mark.parametrize("left", [0.5, 1.5])
+def test_what_is_left_of_a_sentence_after_a_cue_is_not_a_command(pcm_of, ko_model, left):
+    """A cue that talks over someone leaves a short fragment; it must not pass for a command.
+
+    Without the rule these fragments come out as "좋아요" (pass) and "계속 해요" (resume).
+    """
+    pcm, marks = build_meeting(pcm_of, [KO_SENTENCE, "저는 이번 주에 회의가 너무 많아서 조금 피곤해요"])
+    _, start, end = marks[1]
+    gate = Gate(tail=0.3)
+    gate.close(start - 0.5, end - left - 0.3)
+    listener = Listener(frames_from_pcm(pcm), ko_model, commands=ko_table(), gate=gate)
+    assert commands(list(listener)) == []
+    assert "cut_by_cue" in {d.reason for d in listener.rejected}

@@ -1,0 +1,230 @@
+"""Render Dutch cues to cached WAV files through a supervised speech worker process."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import multiprocessing as mp
+import os
+import queue
+import time
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from voice.errors import VoiceError
+
+log = logging.getLogger(__name__)
+
+# spawn, not fork: the parent runs Vosk and PortAudio threads, which a fork would copy half-alive.
+_MP = mp.get_context("spawn")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The outcome of one render: a WAV path, or a Dutch sentence saying what went wrong."""
+
+    text: str
+    path: Optional[Path]
+    cached: bool = False
+    seconds: float = 0.0
+    error: Optional[VoiceError] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.path is not None
+
+
+def wav_ok(path: Path) -> bool:
+    """A complete, non-empty WAV (a render cut off halfway fails this)."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            expected = w.getnframes() * w.getsampwidth() * w.getnchannels()
+            return w.getnframes() > 0 and path.stat().st_size >= 44 + expected
+    except (wave.Error, EOFError, OSError):
+        return False
+
+
+class Renderer:
+    """pyttsx3 + espeak-ng in a worker process, with a per-cue timeout and a file cache.
+
+    A cue that takes longer than `timeout` gets its worker killed; the next cue starts a
+    fresh one. A worker that died is restarted and the cue tried once more. Cached by
+    (text, voice, rate, volume), so repeated cues ("Nog één minuut.") cost nothing.
+    """
+
+    def __init__(
+        self,
+        cache_dir: os.PathLike | str,
+        *,
+        voice: str = "nl",
+        rate: int = 160,
+        volume: float = 1.0,
+        timeout: float = 5.0,
+        start_timeout: float = 20.0,
+        max_cached: int = 2000,
+        hook: Optional[str] = None,  # tests only: "file.py:function" run in the worker before each render
+    ):
+        self.cache_dir = Path(cache_dir)
+        self.voice = voice
+        self.rate = rate
+        self.volume = volume
+        self.timeout = timeout
+        self.start_timeout = start_timeout
+        self.max_cached = max_cached
+        self.hook = hook
+        self._proc: Optional[mp.process.BaseProcess] = None
+        self._requests = None
+        self._responses = None
+        self._ids = itertools.count(1)
+        self.voice_id: Optional[str] = None
+        self.restarts = 0
+
+    # -- public -----------------------------------------------------------------
+
+    def cache_path(self, text: str) -> Path:
+        key = hashlib.sha256(f"{text}\0{self.voice}\0{self.rate}\0{self.volume}".encode()).hexdigest()[:32]
+        return self.cache_dir / f"{key}.wav"
+
+    def render(self, text: str) -> Rendered:
+        """Render `text` (or take it from the cache). Never raises: failures come back in `error`."""
+        t0 = time.perf_counter()
+        target = self.cache_path(text)
+        if wav_ok(target):
+            return Rendered(text, target, cached=True, seconds=time.perf_counter() - t0)
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            for attempt in (1, 2):
+                try:
+                    self._ensure_worker()
+                    self._render_once(text, target)
+                    break
+                except _WorkerDied:
+                    if attempt == 2:
+                        raise VoiceError("tts_failed", "De spraakmodule stopte onverwacht bij deze zin; "
+                                         "de tekst staat op het scherm.")
+            self._prune()
+            return Rendered(text, target, seconds=time.perf_counter() - t0)
+        except VoiceError as err:
+            return Rendered(text, None, seconds=time.perf_counter() - t0, error=err)
+        except OSError as exc:  # e.g. a full disk for the cache
+            err = VoiceError("tts_failed", f"De gesproken tekst kon niet worden opgeslagen ({exc}); "
+                             "de tekst staat op het scherm.")
+            return Rendered(text, None, seconds=time.perf_counter() - t0, error=err)
+
+    @property
+    def worker_pid(self) -> Optional[int]:
+        return self._proc.pid if self._proc is not None and self._proc.is_alive() else None
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.is_alive():
+            try:
+                self._requests.put(None)
+                self._proc.join(timeout=1.0)
+            except Exception:
+                pass
+        self._kill()
+
+    def __enter__(self) -> "Renderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- worker supervision -----------------------------------------------------
+
+    def _ensure_worker(self) -> None:
+        if self._proc is not None and self._proc.is_alive():
+            return
+        if self._proc is not None:
+            self.restarts += 1
+            log.warning("speech worker gone (exit %s); starting a new one", self._proc.exitcode)
+        self._kill()
+        from voice.tts_worker import worker_main
+
+        self._requests, self._responses = _MP.Queue(), _MP.Queue()
+        self._proc = _MP.Process(target=worker_main, name="facilitator-tts", daemon=True,
+                                 args=(self._requests, self._responses, self.voice, self.hook))
+        self._proc.start()
+        try:
+            tag, voice_id, problem = self._wait_for(lambda m: m[0] == "ready", self.start_timeout)
+        except _WorkerDied:
+            self._kill()
+            raise VoiceError("tts_unavailable", "De spraakmodule start niet: installeer espeak-ng "
+                             "(sudo apt install espeak-ng) en controleer met `facilitator doctor`.")
+        except _Timeout:
+            self._kill()
+            raise VoiceError("tts_unavailable", "De spraakmodule reageert niet bij het starten; "
+                             "controleer espeak-ng met `facilitator doctor`.")
+        if voice_id is None:
+            self._kill()
+            raise VoiceError("tts_unavailable", f"espeak-ng heeft geen Nederlandse stem ({problem}): installeer "
+                             "espeak-ng met de standaard stemmen (sudo apt install espeak-ng).")
+        self.voice_id = voice_id
+
+    def _render_once(self, text: str, target: Path) -> None:
+        job_id = next(self._ids)
+        self._requests.put((job_id, text, str(target), self.rate, self.volume))
+        try:
+            _, ok, problem = self._wait_for(lambda m: m[0] == job_id, self.timeout)
+        except _Timeout:
+            # A hung espeak loop never comes back by itself: kill it, the next cue gets a new worker.
+            log.warning("speech worker hung on %r; killing it", text[:40])
+            self._kill()
+            self.restarts += 1
+            raise VoiceError("tts_failed", f"De spraakmodule deed er langer dan {self.timeout:g} s over; "
+                             "de tekst staat op het scherm.")
+        if not ok or not wav_ok(target):
+            raise VoiceError("tts_failed", f"Deze zin kon niet worden uitgesproken ({problem or 'leeg bestand'}); "
+                             "de tekst staat op het scherm.")
+
+    def _wait_for(self, match, timeout: float):
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _Timeout()
+            try:
+                message = self._responses.get(timeout=min(left, 0.1))
+            except queue.Empty:
+                if not self._proc.is_alive():
+                    # Drain what it may have said before it died.
+                    try:
+                        message = self._responses.get_nowait()
+                    except queue.Empty:
+                        raise _WorkerDied()
+                else:
+                    continue
+            if match(message):
+                return message
+            # A late answer to a cue we already gave up on: ignore it.
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.is_alive():
+                proc.kill()
+            proc.join(timeout=2.0)
+        for q in (self._requests, self._responses):
+            if q is not None:
+                q.cancel_join_thread()
+                q.close()
+        self._requests = self._responses = None
+
+    def _prune(self) -> None:
+        files = list(self.cache_dir.glob("*.wav"))
+        if len(files) <= self.max_cached:
+            return
+        files.sort(key=lambda p: p.stat().st_mtime)
+        for old in files[: len(files) - self.max_cached]:
+            old.unlink(missing_ok=True)
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+class _Timeout(Exception):
+    pass
