@@ -66,8 +66,9 @@ class VoiceRoom:
 
     def __init__(self, service, data_dir: Path, *, meeting_id: Optional[str] = None, model_path: Optional[str] = None,
                  device: Optional[str] = None, speak: bool = True, listen: bool = True, rate: int = 160,
-                 volume: float = 1.0):
+                 volume: float = 1.0, commands_path: Optional[str] = None):
         self.service = service
+        self.commands_path = commands_path
         self.data_dir = Path(data_dir)
         self.meeting_id = meeting_id
         self.model_path = model_path
@@ -139,7 +140,7 @@ class VoiceRoom:
                 self._notice("mic", f"Geen microfoon: {err.message}")
                 return
             self._notice("mic", None)
-            self._listener = Listener(mic, self.model, gate=self._gate)
+            self._listener = Listener(mic, self.model, gate=self._gate, commands=command_table(self.commands_path))
             listen_in_background(self._listener, lambda heard, mid=meeting_id: self._feed(heard.event, mid))
             self.service.set_listening(meeting_id, self.model is not None)
 
@@ -216,9 +217,19 @@ class StreamClock:
         return self.t
 
 
+def command_table(path: Optional[str] = None):
+    """The spoken command phrases: --commands FILE, $FACILITATOR_COMMANDS, or the built-in Dutch ones."""
+    import os
+
+    from voice.commands import CommandTable
+
+    path = path or os.environ.get("FACILITATOR_COMMANDS")
+    return CommandTable.load(path) if path else CommandTable.load()
+
+
 def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *, model_path: Optional[str] = None,
-                     cues_dir: Optional[Path] = None, data_dir: Optional[Path] = None,
-                     progress: Optional[Callable[[float], None]] = None) -> dict:
+                     commands_path: Optional[str] = None, cues_dir: Optional[Path] = None,
+                     data_dir: Optional[Path] = None, progress: Optional[Callable[[float], None]] = None) -> dict:
     """Drive a meeting from a recording, as fast as it decodes, on the recording's clock.
 
     With `cues_dir`, every cue is also written as a WAV file named by its stream time,
@@ -240,10 +251,16 @@ def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *
     counts = {"events": 0, "commands": 0, "utterances": 0}
     if service.view(meeting_id)["status"] == "ready":
         service.command(meeting_id, "start", source="replay")
-    listener = replay(path, model)
+    from facilitator.events import Tick
+
+    listener = replay(path, model, commands=command_table(commands_path), tick_every=0.25)
     for heard in listener:
         clock.t = max(clock.t, heard.at)
         service.tick()
+        if isinstance(heard.event, Tick):
+            if progress is not None:
+                progress(clock.t)
+            continue
         service.feed(meeting_id, heard.event)
         counts["events"] += 1
         kind = type(heard.event).__name__

@@ -199,12 +199,19 @@ class CommandRecognizer:
             raise VoiceError("model_invalid", f"Het model in {model.path} heeft geen graph/HCLr.fst en kan geen "
                              "commando's in grammaticamodus herkennen; commando's komen dan uit de transcriptie.")
         grammar = []
+        left_out = []
         for phrase in sorted(set(phrases)):
-            missing = [w for w in phrase.split() if not model.knows(w)]
-            if missing:
-                log.warning("command phrase %r left out: %s not in the model's vocabulary", phrase, missing)
+            if any(not model.knows(w) for w in phrase.split()):
+                left_out.append(phrase)
             else:
                 grammar.append(phrase)
+        if left_out:
+            log.warning("%d command phrase(s) not in the model's vocabulary, left out: %s", len(left_out),
+                        ", ".join(left_out))
+        if not grammar:
+            # Vosk crashes on an empty grammar; commands then come from the transcript only.
+            raise VoiceError("no_command_phrases", f"Geen enkel commando past bij het model in {model.path}; "
+                             "commando's worden dan alleen uit de transcriptie herkend.")
         self.phrases = tuple(grammar)
         # The Korean test model has no [unk]: there, every sound is forced onto some phrase
         # word, and only the spotter's checks (exact phrase, length, segment) stop false hits.

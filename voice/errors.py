@@ -27,6 +27,7 @@ class VoiceError(Exception):
         "tts_unavailable",      # pyttsx3/espeak-ng missing or without a Dutch voice
         "tts_failed",           # one cue could not be rendered (timeout, crash)
         "playback_failed",      # the output device could not play a cue
+        "no_command_phrases",   # not one command phrase is in the model's vocabulary
     })
 
     def __init__(self, code: str, message: str):

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from facilitator.events import Command, DeviceEvent, SpeechActivity, Utterance, Word
+from facilitator.events import Command, DeviceEvent, SpeechActivity, Tick, Utterance, Word
 from voice.asr import CommandRecognizer, SpeechModel, TranscriptRecognizer
 from voice.audio import AudioFrame, FileSource
 from voice.commands import CommandSpotter, CommandTable, Decision, default_table
@@ -78,6 +78,7 @@ class Listener:
         vad: Optional[VoiceActivity] = None,
         partials: bool = True,
         use_grammar: Optional[bool] = None,
+        tick_every: Optional[float] = None,
     ):
         self.source = source
         self.model = model
@@ -100,6 +101,10 @@ class Listener:
         self._partial_words: tuple[Word, ...] = ()
         self._gated = False
         self._now = 0.0
+        # A replay's only clock is the stream: Ticks through quiet stretches let time-driven
+        # cues (warnings, the end of a silence) fall at their own stream time.
+        self.tick_every = tick_every
+        self._last_tick = 0.0
 
     def close(self) -> None:
         self._stopped.set()
@@ -118,7 +123,10 @@ class Listener:
         if self.model is not None:
             self._transcript = TranscriptRecognizer(self.model, partials=self.partials)
             if self.use_grammar:
-                self._commands = CommandRecognizer(self.model, self.table.phrases)
+                try:
+                    self._commands = CommandRecognizer(self.model, self.table.phrases)
+                except VoiceError as err:
+                    log.warning("%s", err.message)
         try:
             for item in self.source:
                 if self._stopped.is_set():
@@ -138,6 +146,9 @@ class Listener:
     def _frame(self, frame: AudioFrame) -> Iterator[Heard]:
         self.stats["frames"] += 1
         self._now = max(self._now, frame.end)
+        if self.tick_every is not None and self._now - self._last_tick >= self.tick_every:
+            self._last_tick = self._now
+            yield Heard(self._now, Tick())
         if self.gate is not None and not self.gate.is_open(frame.start, frame.end):
             self.stats["gated_frames"] += 1
             if not self._gated:

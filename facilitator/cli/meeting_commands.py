@@ -94,9 +94,11 @@ def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, 
               help="Spreken en luisteren (standaard aan op een terminal).")
 @click.option("--model", "model_path", default=None, help="Map van het Vosk-model (of $FACILITATOR_MODEL).")
 @click.option("--device", default=None, help="Microfoon: naam of nummer (zie 'facilitator devices').")
+@click.option("--commands", "commands_path", default=None,
+              help="Eigen bestand met gesproken commando's (of $FACILITATOR_COMMANDS).")
 @click.pass_obj
 def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, hulpvraag, resume_id, auto_advance,
-        audio, cues_dir, voice, model_path, device) -> None:
+        audio, cues_dir, voice, model_path, device, commands_path) -> None:
     """Leid een bijeenkomst vanaf de laptop: met toetsen, stem, of een opname."""
     import sys
 
@@ -130,14 +132,15 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
         except SetupError as exc:
             fail(str(exc), code=2)
     if audio:
-        _replay(service, meeting_id, clock, audio, model_path, cues_dir, ctx.data_dir)
+        _replay(service, meeting_id, clock, audio, model_path, commands_path, cues_dir, ctx.data_dir)
         return
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if interactive:
         log_to_file(ctx.data_dir)
     link = None
     if voice or (voice is None and interactive):
-        link = VoiceRoom(service, ctx.data_dir, meeting_id=meeting_id, model_path=model_path, device=device)
+        link = VoiceRoom(service, ctx.data_dir, meeting_id=meeting_id, model_path=model_path, device=device,
+                         commands_path=commands_path)
         for notice in link.start():
             click.echo(notice, err=True)
     try:
@@ -147,7 +150,7 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
             link.stop()
 
 
-def _replay(service, meeting_id, clock, audio: Path, model_path, cues_dir, data_dir) -> None:
+def _replay(service, meeting_id, clock, audio: Path, model_path, commands_path, cues_dir, data_dir) -> None:
     from tqdm import tqdm
 
     from facilitator.wiring import replay_recording
@@ -157,8 +160,9 @@ def _replay(service, meeting_id, clock, audio: Path, model_path, cues_dir, data_
             bar.n = t
             bar.refresh() if int(t) % 10 == 0 else None
 
-        counts = replay_recording(service, meeting_id, clock, audio, model_path=model_path, cues_dir=cues_dir,
-                                  data_dir=data_dir, progress=progress)
+        counts = replay_recording(service, meeting_id, clock, audio, model_path=model_path,
+                                  commands_path=commands_path, cues_dir=cues_dir, data_dir=data_dir,
+                                  progress=progress)
     for notice in counts["notices"]:
         click.echo(notice, err=True)
     view = service.view(meeting_id)

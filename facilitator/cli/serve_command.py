@@ -114,9 +114,11 @@ def can_open_browser() -> bool:
               help="Aanwijzingen uitspreken en de ruimte beluisteren.")
 @click.option("--model", "model_path", default=None, help="Map van het Vosk-model (of $FACILITATOR_MODEL).")
 @click.option("--device", default=None, help="Microfoon: naam of nummer (zie 'facilitator devices').")
+@click.option("--commands", "commands_path", default=None,
+              help="Eigen bestand met gesproken commando's (of $FACILITATOR_COMMANDS).")
 @click.pass_obj
 def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], threads: int, no_browser: bool,
-          voice: bool, model_path: Optional[str], device: Optional[str]) -> None:
+          voice: bool, model_path: Optional[str], device: Optional[str], commands_path: Optional[str]) -> None:
     """Start het dashboard in de browser (standaard alleen op deze computer)."""
     from waitress import create_server
 
@@ -166,7 +168,7 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
         # The speech model takes seconds to load: the dashboard is up meanwhile.
         from facilitator.wiring import VoiceRoom
 
-        room = VoiceRoom(service, data_dir, model_path=model_path, device=device)
+        room = VoiceRoom(service, data_dir, model_path=model_path, device=device, commands_path=commands_path)
 
         def start_voice() -> None:
             for notice in room.start():
