@@ -80,7 +80,7 @@ def peak_rss_mb() -> float:
 
 def current_rss_mb() -> float:
     with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20  # MiB, like peak_rss_mb
 
 
 def header(title: str) -> None:

@@ -127,6 +127,7 @@ class Listener:
                     self._commands = CommandRecognizer(self.model, self.table.phrases)
                 except VoiceError as err:
                     log.warning("%s", err.message)
+                    self.use_grammar = False  # so transcript finals are spotted for commands instead
         try:
             for item in self.source:
                 if self._stopped.is_set():

@@ -42,12 +42,26 @@ def _load_hook(spec: Optional[str]) -> Optional[Callable[[str], None]]:
     return getattr(module, func)
 
 
-def render(engine: Any, text: str, out_path: str, voice_id: str, rate: int, volume: float) -> None:
+def render(engine: Any, text: str, out_path: str, voice_id: str, rate: int, volume: float,
+           attempts: int = 3) -> None:
+    """Render with retries: pyttsx3's loop end calls espeak's Cancel when espeak still reports
+    "playing", which now and then cancels the next utterance before it starts (an empty WAV,
+    or a late completed=False notice). Measured at a few percent of renders; a retry fixes it."""
+    for attempt in range(1, attempts + 1):
+        try:
+            _render_once(engine, text, out_path, voice_id, rate, volume)
+            return
+        except RuntimeError:
+            if attempt == attempts:
+                raise
+
+
+def _render_once(engine: Any, text: str, out_path: str, voice_id: str, rate: int, volume: float) -> None:
     finished: dict[str, bool] = {}
 
     def on_finished(name: Any, completed: bool) -> None:
-        # The espeak driver sometimes sends a second, completed=False notice after the real
-        # one (its loop "cancels" an utterance that already ended); the first True counts.
+        # The same race can add a completed=False notice after the real one; the first True counts,
+        # and the file check below catches a cancelled (empty) render.
         finished["completed"] = finished.get("completed", False) or completed
 
     token = engine.connect("finished-utterance", on_finished)
