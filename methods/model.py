@@ -45,6 +45,12 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+def _check_slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(f"'{value}' is geen geldige id: alleen kleine letters, cijfers en '-'")
+    return value
+
+
 def _check_minutes(value: Minutes) -> Minutes:
     if value is None:
         return value
@@ -127,17 +133,9 @@ class Step(_Frozen):
     examples: tuple[str, ...] = ()
     description: Optional[str] = Field(None, description="the longer text from the source")
 
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError(f"'{value}' is geen geldige id: alleen kleine letters, cijfers en '-'")
-        return value
+    _slug = field_validator("id")(classmethod(lambda cls, value: _check_slug(value)))
 
-    @field_validator("minutes")
-    @classmethod
-    def _minutes(cls, value: Minutes) -> Minutes:
-        return _check_minutes(value)
+    _minutes = field_validator("minutes")(classmethod(lambda cls, value: _check_minutes(value)))
 
     @model_validator(mode="after")
     def _consistent(self) -> "Step":
@@ -179,17 +177,9 @@ class Method(_Frozen):
     user: bool = Field(False, description="loaded from the user's folder")
     path: Optional[str] = Field(None, description="the file it was loaded from")
 
-    @field_validator("id")
-    @classmethod
-    def _slug(cls, value: str) -> str:
-        if not SLUG.match(value):
-            raise ValueError(f"'{value}' is geen geldige id: alleen kleine letters, cijfers en '-'")
-        return value
+    _slug = field_validator("id")(classmethod(lambda cls, value: _check_slug(value)))
 
-    @field_validator("total_minutes")
-    @classmethod
-    def _minutes(cls, value: Minutes) -> Minutes:
-        return _check_minutes(value)
+    _minutes = field_validator("total_minutes")(classmethod(lambda cls, value: _check_minutes(value)))
 
     @field_validator("group_size")
     @classmethod
