@@ -282,14 +282,16 @@ class MeetingService:
                 self.store.create_meeting(live.id, live.state.method.id, live.record, 0.0)
                 live.record = None
                 summary = True
+            # The summary keeps `meetings list` right about where an interrupted meeting stopped;
+            # it rides along in the same transaction, so it costs no extra disk sync.
+            data = self._summary(live) if summary or heartbeat is not None else None
             if live.pending:
-                self.store.append(live.id, live.pending)
+                self.store.append(live.id, live.pending, data)
                 live.pending = []
             elif heartbeat is not None:
-                self.store.heartbeat(live.id, heartbeat)
-            if summary or heartbeat is not None:
-                # The summary keeps `meetings list` right about where an interrupted meeting stopped.
-                self.store.set_summary(live.id, self._summary(live))
+                self.store.heartbeat(live.id, heartbeat, data)
+            elif data is not None:
+                self.store.set_summary(live.id, data)
         except StoreError as exc:
             self._store_failed(live, exc)
             return

@@ -171,11 +171,14 @@ class Store:
             db.execute("INSERT INTO meetings (id, created, method_id, setup, last_clock, last_wall) VALUES (?,?,?,?,?,?)",
                        (meeting_id, created, method_id, json.dumps(setup, ensure_ascii=False), clock, time.time()))
 
-    def append(self, meeting_id: str, events: list[tuple[float, Event]]) -> None:
-        """Append events in one transaction; an utterance already stored is skipped."""
+    def append(self, meeting_id: str, events: list[tuple[float, Event]],
+               summary: Optional[dict[str, Any]] = None) -> None:
+        """Append events (and the summary) in one transaction; an utterance already stored is skipped."""
         if not events:
             return
         with self._write() as db:
+            if summary is not None:
+                db.execute("UPDATE meetings SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), meeting_id))
             seq = db.execute("SELECT COALESCE(MAX(seq), 0) FROM events WHERE meeting_id=?", (meeting_id,)).fetchone()[0]
             for at, event in events:
                 seq += 1
@@ -186,9 +189,11 @@ class Store:
                     seq -= 1
             db.execute("UPDATE meetings SET last_clock=?, last_wall=? WHERE id=?", (events[-1][0], time.time(), meeting_id))
 
-    def heartbeat(self, meeting_id: str, clock: float) -> None:
+    def heartbeat(self, meeting_id: str, clock: float, summary: Optional[dict[str, Any]] = None) -> None:
         """Remember how far the clock got, so a resume knows when the process went down."""
         with self._write() as db:
+            if summary is not None:
+                db.execute("UPDATE meetings SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), meeting_id))
             db.execute("UPDATE meetings SET last_clock=MAX(COALESCE(last_clock, 0), ?), last_wall=? WHERE id=?",
                        (clock, time.time(), meeting_id))
 

@@ -66,8 +66,11 @@ class VoiceRoom:
 
     def __init__(self, service, data_dir: Path, *, meeting_id: Optional[str] = None, model_path: Optional[str] = None,
                  device: Optional[str] = None, speak: bool = True, listen: bool = True, rate: int = 160,
-                 volume: float = 1.0, commands_path: Optional[str] = None):
+                 volume: float = 1.0, commands_path: Optional[str] = None,
+                 speaker_options: Optional[dict] = None):
         self.service = service
+        # Extra Speaker arguments, e.g. {"sink": NullSink(), "renderer": Renderer(..., hook=...)} in tests.
+        self.speaker_options = dict(speaker_options or {})
         self.commands_path = commands_path
         self.data_dir = Path(data_dir)
         self.meeting_id = meeting_id
@@ -99,7 +102,7 @@ class VoiceRoom:
                 from voice.speaker import Speaker
 
                 speaker = Speaker(self.data_dir / "cache" / "cues", gate=self._gate, clock=self._clock, rate=self.rate,
-                                  volume=self.volume, on_device_event=self._feed)
+                                  volume=self.volume, on_device_event=self._feed, **self.speaker_options)
                 self._speech = _SpeechQueue(speaker, self._speech_failed)
             except Exception as exc:
                 self._notice("speech", f"Spraak staat uit: {_sentence(exc)}")
