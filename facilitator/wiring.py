@@ -87,6 +87,12 @@ class VoiceRoom:
         self._gate = None
         self._lock = threading.Lock()
         self._stopped = False
+        from voice.gate import Gate
+
+        self._gate = Gate()
+        # Follow the meetings from now on, not from the end of start(): a meeting created and
+        # started while speech and the model load would otherwise never get the microphone.
+        self.service.on_effect(self._effect)
 
     def _clock(self) -> float:
         mid = self.meeting_id
@@ -94,9 +100,6 @@ class VoiceRoom:
 
     def start(self) -> list[str]:
         """Start what can start; return one sentence per part that could not."""
-        from voice.gate import Gate
-
-        self._gate = Gate()
         if self.speak:
             try:
                 from voice.speaker import Speaker
@@ -106,7 +109,6 @@ class VoiceRoom:
                 self._speech = _SpeechQueue(speaker, self._speech_failed)
             except Exception as exc:
                 self._notice("speech", f"Spraak staat uit: {_sentence(exc)}")
-        self.service.on_effect(self._effect)
         if self.listen:
             from voice.errors import VoiceError
             from voice.asr import load_model
@@ -116,15 +118,16 @@ class VoiceRoom:
             except VoiceError as err:
                 self._notice("model", f"Geen spraakherkenning: {err.message}")
             if self.meeting_id:
-                self.attach(self.meeting_id)
+                # A meeting that spoke while the model loaded got a listener without it: reopen.
+                self.attach(self.meeting_id, reopen=True)
         return self.notices
 
-    def attach(self, meeting_id: str) -> None:
+    def attach(self, meeting_id: str, reopen: bool = False) -> None:
         """Listen for this meeting: its clock times the microphone's frames."""
         with self._lock:
             if self._stopped:
                 return
-            if self._listener is not None and self.meeting_id == meeting_id:
+            if self._listener is not None and self.meeting_id == meeting_id and not reopen:
                 return
             previous = self.meeting_id
             self._close_listener()

@@ -138,7 +138,9 @@ def utterance_from_result(result: dict, timeline: _Timeline, *, final: bool) -> 
     else:
         start = end = round(timeline.to_stream(timeline.fed), 3)
     conf = round(sum(w.conf for w in words) / len(words), 3) if (final and words) else None
-    return Utterance(text=text, start=start, end=end, final=final, words=words, confidence=conf)
+    # A final's id is its place in the stream, so a re-sent result is stored only once.
+    uid = f"v{start:.3f}-{end:.3f}" if final else None
+    return Utterance(text=text, start=start, end=end, final=final, words=words, confidence=conf, id=uid)
 
 
 class TranscriptRecognizer:

@@ -232,7 +232,7 @@ class Listener:
                 confirmed = self.spotter.judge(p.hit, segment=seg).kind == self._fired[seg[0]]
                 self.stats["early_confirmed" if confirmed else "early_unconfirmed"] += 1
                 if not confirmed:
-                    log.warning("spoken command acted on early was not confirmed: final %r", p.hit.text)
+                    log.warning("spoken command %s acted on early was not confirmed by the final result", self._fired[seg[0]])
                 continue
             decision = self.spotter.judge(
                 p.hit,
@@ -249,7 +249,7 @@ class Listener:
             else:
                 self.stats["rejected"] += 1
                 self.rejected.append(decision)
-                log.debug("not a command: %s (%s)", p.hit.text, decision.reason)
+                log.debug("not a command (%s)", decision.reason)  # never the words: nothing said is logged
         self._pending = still
 
     def _remember(self, segment_start: float, kind: str) -> None:

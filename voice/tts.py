@@ -95,7 +95,7 @@ class Renderer:
         if wav_ok(target):
             return Rendered(text, target, cached=True, seconds=time.perf_counter() - t0)
         try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            self._private_cache_dir()
             for attempt in (1, 2):
                 try:
                     self._ensure_worker()
@@ -105,6 +105,7 @@ class Renderer:
                     if attempt == 2:
                         raise VoiceError("tts_failed", "De spraakmodule stopte onverwacht bij deze zin; "
                                          "de tekst staat op het scherm.")
+            _chmod(target, 0o600)  # cues name the participants: private like the rest of the data folder
             self._prune()
             return Rendered(text, target, seconds=time.perf_counter() - t0)
         except VoiceError as err:
@@ -113,6 +114,16 @@ class Renderer:
             err = VoiceError("tts_failed", f"De gesproken tekst kon niet worden opgeslagen ({exc}); "
                              "de tekst staat op het scherm.")
             return Rendered(text, None, seconds=time.perf_counter() - t0, error=err)
+
+    def _private_cache_dir(self) -> None:
+        """The cache folder (and a 'cache' parent it creates) readable by this user only."""
+        if not self.cache_dir.is_dir():
+            old_umask = os.umask(0o077)
+            try:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+            finally:
+                os.umask(old_umask)
+        _chmod(self.cache_dir, 0o700)
 
     @property
     def worker_pid(self) -> Optional[int]:
@@ -171,7 +182,8 @@ class Renderer:
             _, ok, problem = self._wait_for(lambda m: m[0] == job_id, self.timeout)
         except _Timeout:
             # A hung espeak loop never comes back by itself: kill it, the next cue gets a new worker.
-            log.warning("speech worker hung on %r; killing it", text[:40])
+            # Never the text itself in the log: cues name the people in the room.
+            log.warning("speech worker hung on a cue of %d characters; killing it", len(text))
             self._kill()
             self.restarts += 1
             raise VoiceError("tts_failed", f"De spraakmodule deed er langer dan {self.timeout:g} s over; "
@@ -228,3 +240,10 @@ class _WorkerDied(Exception):
 
 class _Timeout(Exception):
     pass
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        os.chmod(path, mode)
+    except OSError:
+        pass

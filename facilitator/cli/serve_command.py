@@ -128,6 +128,8 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     data_dir = ensure_private_dir(ctx.data_dir)
     service = MeetingService(data_dir, ctx.library)
+    if service.store.notice:
+        click.echo(service.store.notice, err=True)
     loopback = is_loopback_host(host)
     extra = list(allow_hosts) + ([] if loopback else lan_names(host))
     app = create_app(service, {
