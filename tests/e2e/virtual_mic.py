@@ -1,0 +1,75 @@
+"""A virtual microphone for tests and benchmarks: a private PulseAudio daemon with a null sink whose
+monitor is the default source; `paplay` into the sink speaks into the "room" in real time.
+
+PortAudio (sounddevice) reaches it through the ALSA `pulse` plugin (libasound2-plugins) as the
+"pulse"/"default" device. Cue speech goes to a second null sink, so the room has no echo.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Optional
+
+MIC_SINK = "vmic"
+ROOM_SINK = "room"
+
+
+def missing() -> Optional[str]:
+    """Why a virtual microphone cannot be made here, or None."""
+    for tool in ("pulseaudio", "pactl", "paplay"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed (scripts/setup --test installs pulseaudio and pulseaudio-utils)"
+    plugin = [p for p in ("/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so",
+                          "/usr/lib/aarch64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so") if Path(p).exists()]
+    if not plugin:
+        return "the ALSA pulse plugin is not installed (libasound2-plugins)"
+    return None
+
+
+class VirtualMic:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        runtime = self.folder / "runtime"
+        runtime.mkdir(parents=True, exist_ok=True)
+        runtime.chmod(0o700)
+        (self.folder / "home").mkdir(exist_ok=True)
+        self.socket = runtime / "pulse" / "native"
+        self.env = {
+            "XDG_RUNTIME_DIR": str(runtime),
+            "PULSE_RUNTIME_PATH": str(runtime / "pulse"),
+            "PULSE_SERVER": f"unix:{self.socket}",
+            "PULSE_COOKIE": str(self.folder / "home" / "cookie"),
+            "HOME": str(self.folder / "home"),
+        }
+
+    def full_env(self, base: Optional[dict] = None) -> dict:
+        return {**(base if base is not None else os.environ), **self.env}
+
+    def _run(self, *args: str, timeout: float = 20) -> subprocess.CompletedProcess:
+        return subprocess.run(list(args), env=self.full_env(), capture_output=True, text=True, timeout=timeout)
+
+    def start(self) -> "VirtualMic":
+        started = self._run("pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "-n", "--use-pid-file=yes",
+                            "--load=module-native-protocol-unix", f"--log-target=file:{self.folder / 'pulse.log'}")
+        if started.returncode != 0:
+            raise RuntimeError(f"pulseaudio did not start: {started.stderr.strip()}")
+        for args in (("load-module", "module-null-sink", f"sink_name={MIC_SINK}", "rate=16000", "channels=1"),
+                     ("load-module", "module-null-sink", f"sink_name={ROOM_SINK}"),
+                     ("set-default-source", f"{MIC_SINK}.monitor"),
+                     ("set-default-sink", ROOM_SINK)):
+            done = self._run("pactl", *args)
+            if done.returncode != 0:
+                self.stop()
+                raise RuntimeError(f"pactl {' '.join(args)}: {done.stderr.strip()}")
+        return self
+
+    def play(self, wav: Path) -> subprocess.Popen:
+        """Speak a WAV into the microphone, in real time (paplay paces it)."""
+        return subprocess.Popen(["paplay", f"--device={MIC_SINK}", str(wav)], env=self.full_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def stop(self) -> None:
+        self._run("pulseaudio", "--kill")
