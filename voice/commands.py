@@ -129,7 +129,11 @@ class Decision:
     def command(self, by: Optional[str] = None) -> Command:
         if not self.accepted or self.kind is None:
             raise ValueError("not an accepted command")
-        return Command(self.kind, source="voice", by=by, args=dict(self.args))  # type: ignore[arg-type]
+        args = dict(self.args)
+        if self.start is not None and self.end is not None:
+            # Where in the stream the command was said, so its words are not kept as content.
+            args["spoken"] = [round(self.start, 3), round(self.end, 3)]
+        return Command(self.kind, source="voice", by=by, args=args)  # type: ignore[arg-type]
 
 
 Result = Union[Utterance, Mapping[str, Any], str]

@@ -316,6 +316,8 @@ def _command(state: State, cmd: Command, now: float, out: list[Effect]) -> State
     if (kind in STEP_CHANGING and cmd.source == "voice" and state.setup.options.step_commands_by == "procesbegeleider"
             and state.setup.procesbegeleider and cmd.by != state.setup.procesbegeleider):
         return _reject(state, out, kind, "Alleen de procesbegeleider kan van stap wisselen.")
+    if cmd.source == "voice" and isinstance(cmd.args.get("spoken"), (list, tuple)) and len(cmd.args["spoken"]) == 2:
+        state = _forget_command_words(state, float(cmd.args["spoken"][0]), float(cmd.args["spoken"][1]), out)
     handler = _HANDLERS.get(kind)
     if handler is None:
         return _reject(state, out, kind, f"Onbekende opdracht '{kind}'.")
@@ -521,7 +523,8 @@ def _note(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     text = str(cmd.args.get("text", "")).strip()
     if not text:
         return _reject(state, out, "note", "De notitie is leeg.")
-    line = Line(id=f"n{len(state.transcript) + 1}", step_index=state.step_index, speaker=cmd.by or "notitie",
+    state = state.evolve(lines_made=state.lines_made + 1)
+    line = Line(id=f"n{state.lines_made}", step_index=state.step_index, speaker=cmd.by or "notitie",
                 text=text, start=now, end=now, type="notitie")
     state = state.evolve(transcript=state.transcript + (line,))
     out.append(Transcribed(line_dict(state, line)))
@@ -662,7 +665,10 @@ def _utterance(state: State, utt: Utterance, now: float, out: list[Effect]) -> S
         return state.evolve(partial=None) if state.partial is not None else state
     if utt.id is not None and any(l.source_id == utt.id for l in state.transcript):
         return state  # already stored: a replayed or re-sent utterance
-    line = Line(id=f"u{len(state.transcript) + 1}", step_index=step_index, speaker=speaker, text=text,
+    if _within_command(state.command_spans, utt.start, utt.end):
+        return state.evolve(partial=None)  # "ik pas", "volgende": a command, not what someone said
+    state = state.evolve(lines_made=state.lines_made + 1)
+    line = Line(id=f"u{state.lines_made}", step_index=step_index, speaker=speaker, text=text,
                 start=utt.start, end=utt.end, type=item, turn_id=turn_id, source_id=utt.id)
     state = state.evolve(transcript=state.transcript + (line,), partial=None)
     data = line_dict(state, line)
@@ -670,6 +676,27 @@ def _utterance(state: State, utt: Utterance, now: float, out: list[Effect]) -> S
     if item and item != "reactie":
         out.append(Noted({"kind": item, "line": data}))
     return state
+
+
+def _within_command(spans, start: float, end: float) -> bool:
+    """True when most of [start, end] was a spoken command."""
+    length = max(end - start, 0.05)
+    for s0, s1 in spans:
+        overlap = min(end, s1 + 0.3) - max(start, s0 - 0.3)
+        if overlap >= 0.5 * length:
+            return True
+    return False
+
+
+def _forget_command_words(state: State, start: float, end: float, out: list[Effect]) -> State:
+    """A spoken command's own words are no content: drop a line already made of them, and
+    remember the span for a final result that arrives after the command."""
+    spans = (state.command_spans + ((start, end),))[-8:]
+    recent = state.transcript[-3:]
+    keep = tuple(l for l in recent if l.type == "notitie" or not _within_command(((start, end),), l.start, l.end))
+    if len(keep) != len(recent):
+        return state.evolve(command_spans=spans, transcript=state.transcript[:-3] + keep)
+    return state.evolve(command_spans=spans)
 
 
 def _device(state: State, event: DeviceEvent, now: float, out: list[Effect]) -> State:

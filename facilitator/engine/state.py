@@ -150,6 +150,8 @@ class State:
     time_up: bool = False
     round: Optional[RoundState] = None
     next_turn_id: int = 1
+    lines_made: int = 0              # numbers transcript lines; a removed line's id is never reused
+    command_spans: tuple[tuple[float, float], ...] = ()  # recent spoken commands: their words are no content
     records: tuple[StepRecord, ...] = ()
     passes: tuple[tuple[str, int, int], ...] = ()   # (name, step_index, round number)
     speaking: tuple[tuple[str, int, float], ...] = ()  # (who, step_index, seconds), summed in views

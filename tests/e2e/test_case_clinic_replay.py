@@ -146,8 +146,6 @@ def test_stored_meeting_has_the_right_structure(replayed):
     assert reaction and {u["speaker"] for u in reaction} == {"Anna"}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a spoken command is stored as content; Dirk's 'ik pas' "
-                                       "becomes his spiegeling and every 'volgende' ends a coach's item")
 def test_spoken_commands_are_not_stored_as_outcomes(replayed):
     mirrors = replayed["export"]["outcomes"]["items"]["spiegeling"]
     assert "Dirk" not in [m["by"] for m in mirrors]

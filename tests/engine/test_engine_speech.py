@@ -236,3 +236,24 @@ def test_a_silence_step_shows_no_partials_even_when_the_file_forgets_transcribe_
     effects += run.say("ik moet even iets kwijt", 1, 3, uid="s")
     assert not any(isinstance(e, Transcribed) for e in effects)
     assert run.state.partial is None and transcript(run.state) == []
+
+
+def test_a_spoken_command_is_not_kept_as_what_someone_said():
+    run = meeting()
+    run.cmd("next_step")                     # the round: Ben has the word
+    t = run.t
+    run.say("wat heb je al geprobeerd", t + 1, t + 3)
+    # The command is acted on as the speaker stops; its own final arrives a moment later.
+    run.cmd("next_turn", source="voice", spoken=[t + 4, t + 4.6])
+    run.say("volgende", t + 4, t + 4.6, at=t + 5.2)
+    # A final that came before the command is taken back when the command arrives.
+    run.say("ik pas", t + 6, t + 6.5, at=t + 6.8)
+    run.cmd("pass", source="voice", spoken=[t + 6, t + 6.5])
+    texts = [line["text"] for line in transcript(run.state)]
+    assert texts == ["wat heb je al geprobeerd"]
+    assert [e["by"] for e in outcomes(run.state)["items"]["vraag"]] == ["Ben"]
+    assert run.state.passes[-1][0] == "Carla"
+    # Ids stay unique after a line is taken back.
+    run.say("nog een vraag", t + 8, t + 9)
+    ids = [line["id"] for line in transcript(run.state)]
+    assert len(ids) == len(set(ids)) == 2

@@ -31,7 +31,9 @@ def test_each_phrase_said_alone_is_its_command(phrase, kind):
     decision = spotter.judge(vosk_final(phrase))
     assert decision.accepted and decision.kind == kind and decision.reason == "ok"
     command = decision.command()
-    assert command == Command(kind, source="voice", args=dict(decision.args))
+    # The command also says where it was spoken, so the engine keeps its words out of the transcript.
+    spoken = {"spoken": [round(decision.start, 3), round(decision.end, 3)]} if decision.start is not None else {}
+    assert command == Command(kind, source="voice", args={**decision.args, **spoken})
 
 
 def test_the_brief_phrases_are_all_there():
@@ -47,7 +49,8 @@ def test_the_brief_phrases_are_all_there():
 
 
 def test_extend_carries_its_seconds():
-    assert spotter.judge(vosk_final("nog een minuut")).command().args == {"seconds": 60}
+    args = spotter.judge(vosk_final("nog een minuut")).command().args
+    assert args["seconds"] == 60 and set(args) <= {"seconds", "spoken"}
 
 
 def test_step_changing_kinds_come_from_the_data():
