@@ -17,6 +17,8 @@ from facilitator.events import Chime, DeviceEvent, Effect, Say
 
 log = logging.getLogger(__name__)
 
+MAX_LISTENER_RESTARTS = 5
+
 
 class _SpeechQueue:
     """Speaks cues in order on its own thread, so rendering never holds up the meeting."""
@@ -87,6 +89,7 @@ class VoiceRoom:
         self._gate = None
         self._lock = threading.Lock()
         self._stopped = False
+        self.restarts = 0
         from voice.gate import Gate
 
         self._gate = Gate()
@@ -147,8 +150,25 @@ class VoiceRoom:
                 return
             self._notice("mic", None)
             self._listener = Listener(mic, self.model, gate=self._gate, commands=command_table(self.commands_path))
-            listen_in_background(self._listener, lambda heard, mid=meeting_id: self._feed(heard.event, mid))
+            listen_in_background(self._listener, lambda heard, mid=meeting_id: self._heard(heard.event, mid))
             self.service.set_listening(meeting_id, self.model is not None)
+
+    def _heard(self, event, meeting_id: str) -> None:
+        self._feed(event, meeting_id)
+        if isinstance(event, DeviceEvent) and event.kind == "asr_failed":
+            # Supervision: the listener thread ended; start a new one after a pause, a few times.
+            self.restarts += 1
+            if self.restarts <= MAX_LISTENER_RESTARTS and not self._stopped:
+                timer = threading.Timer(min(2.0 * self.restarts, 10.0), self._restart_listener, args=(meeting_id,))
+                timer.daemon = True
+                timer.start()
+
+    def _restart_listener(self, meeting_id: str) -> None:
+        if self._stopped or self.meeting_id != meeting_id:
+            return
+        self.attach(meeting_id, reopen=True)
+        if self._listener is not None:
+            self._feed(DeviceEvent("asr_restored"), meeting_id)
 
     def _effect(self, meeting_id: str, effect: Effect) -> None:
         if not isinstance(effect, (Say, Chime)):
