@@ -16,10 +16,8 @@ from facilitator.service import MeetingService
 from methods import load_library
 from web import create_app, stop_streams
 
-from web_scenario import PEOPLE, OffsetClock
-
-LAN = {"REMOTE_ADDR": "192.168.1.20"}
-
+from support import free_port, wait_until  # noqa: F401  (re-exported for the web tests)
+from web_scenario import LAN, PEOPLE, OffsetClock, api_headers, csrf_token  # noqa: F401
 
 @pytest.fixture(scope="session")
 def library():
@@ -69,39 +67,9 @@ def meeting(service):
     return service.create("progressiegerichte-intervisie", PEOPLE, "Anna")
 
 
-def csrf_token(client, path: str = "/", **kwargs) -> str:
-    response = client.get(path, **kwargs)
-    match = re.search(r'name="csrf-token" content="([^"]+)"', response.get_data(as_text=True))
-    assert match, f"no CSRF token on {path} ({response.status_code})"
-    return match.group(1)
-
-
 @pytest.fixture
 def token(client):
     return csrf_token(client)
-
-
-def api_headers(app) -> dict[str, str]:
-    return {"Authorization": f"Bearer {app.config['API_TOKEN']}"}
-
-
-def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05):
-    """Poll `predicate` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {timeout} s: {predicate}")
-        pause.wait(interval)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

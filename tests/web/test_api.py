@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import api_headers
+from web_scenario import api_headers
 from facilitator.events import COMMAND_KINDS
 from web_scenario import PEOPLE, run_intervisie
 

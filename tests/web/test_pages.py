@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import csrf_token
+from web_scenario import csrf_token
 from web_scenario import PEOPLE, run_intervisie
 
 

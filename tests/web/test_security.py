@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from conftest import LAN, csrf_token
+from web_scenario import LAN, csrf_token
 from web import create_app, pairing_code, spoken_pairing_code
 from web.security import Pairing, allowed_hosts, host_name, is_loopback, safe_next
 

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import urllib.request
 
-from conftest import free_port, wait_until
+from support import free_port, wait_until
 from facilitator.cli.serve_command import bind_error, is_loopback_host, lan_names, url
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import wait_until
+from support import wait_until
 from web_scenario import PEOPLE, say
 
 

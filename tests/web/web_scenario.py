@@ -68,3 +68,20 @@ def run_intervisie(service, clock: OffsetClock, *, finish: bool = True) -> str:
         service.command(mid, "set_outcome", kind="volgende_stap", text="Maandag een pilot voorstellen aan twee collega's")
         service.command(mid, "finish")
     return mid
+
+
+# Shared by the web tests (imported by name: "from conftest import" is ambiguous across folders).
+LAN = {"REMOTE_ADDR": "192.168.1.20"}
+
+
+def csrf_token(client, path: str = "/", **kwargs) -> str:
+    import re
+
+    response = client.get(path, **kwargs)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', response.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} ({response.status_code})"
+    return match.group(1)
+
+
+def api_headers(app) -> dict[str, str]:
+    return {"Authorization": f"Bearer {app.config['API_TOKEN']}"}
