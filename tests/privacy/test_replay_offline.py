@@ -47,7 +47,8 @@ def test_replayed_meeting_offline_leaves_no_words_behind(tmp_path):
 
     export = subprocess.run([facilitator_bin(), "export", mid, "--format", "json"], capture_output=True, env=env,
                             timeout=60, stdin=subprocess.DEVNULL)
-    assert export.returncode == 0 and canaries[0].encode() in export.stdout  # it was stored
+    # It was stored (not every final is in the verslag: spoken commands and silences are no content).
+    assert export.returncode == 0 and any(c.encode() in export.stdout for c in canaries)
     assert any(files_containing(db_files(data), t) for t in canaries)
 
     delete = subprocess.run([facilitator_bin(), "meetings", "delete", mid, "--yes"], capture_output=True, env=env,
