@@ -20,7 +20,7 @@ from voice.audio import read_pcm  # noqa: E402
 CACHE = Path(tempfile.gettempdir()) / "facilitator-bench-speech"
 
 # Korean phrases that decode exactly in grammar mode with the test model (see tests/voice/voice_helpers.py).
-from voice_helpers import KO_COMMANDS, KO_SETTINGS  # noqa: E402,F401  (re-exported for the benchmarks)
+from voice_helpers import KO_COMMANDS, KO_SETTINGS, build_meeting  # noqa: E402,F401  (re-exported for the benchmarks)
 
 SENTENCES = [
     "오늘 날씨가 정말 좋네요 우리 같이 산책하러 갈까요",
@@ -47,25 +47,9 @@ def speech(text: str, lang: str = "ko") -> bytes:
     return read_pcm(wav)
 
 
-def silence(seconds: float) -> bytes:
-    return b"\0\0" * int(16000 * seconds)
-
-
-def speech_end(pcm: bytes, offset: float) -> float:
-    import numpy as np
-
-    loud = np.nonzero(np.abs(np.frombuffer(pcm, dtype="<i2").astype(np.int32)) > 300)[0]
-    return offset + (loud[-1] + 1) / 16000 if loud.size else offset
-
-
 def build(script: list[str], gap: float = 1.5, lead: float = 0.5) -> tuple[bytes, list[tuple[str, float, float]]]:
-    parts, marks, t = [silence(lead)], [], lead
-    for text in script:
-        pcm = speech(text)
-        marks.append((text, t, speech_end(pcm, t)))
-        parts += [pcm, silence(gap)]
-        t += len(pcm) / 32000 + gap
-    return b"".join(parts), marks
+    """Spoken lines with silence between them: the tests' own builder, with cached speech."""
+    return build_meeting(speech, script, gap=gap, lead=lead)
 
 
 def percentile(values: list[float], p: float) -> float:
