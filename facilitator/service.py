@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from methods import Library, Method
-from facilitator import verslag
+from facilitator import recovery, verslag
 from facilitator.engine import apply, make_setup, new_state, outcomes, transcript, view
 from facilitator.engine.state import SetupError, State
 from facilitator.events import (COMMAND_KINDS, Command, DeviceEvent, Effect, Event, Noted, Rejected, Say,
@@ -93,6 +93,53 @@ class MeetingService:
         self._live: dict[str, _Live] = {}
         self._listeners: list[Callable[[str, Effect], None]] = []
         self._adapter_notices: dict[str, str] = {}  # e.g. "voice": why the room is not heard
+        #: What the start read back from the last stop's recovery file, as a sentence (or None).
+        self.recovered: Optional[str] = self._read_recovery()
+
+    # -- recovery on stop and start ------------------------------------------
+
+    def close(self) -> str:
+        """Stop: write what is only in memory to the store, else to the recovery file; say what happened."""
+        with self._lock:
+            for live in self._live.values():
+                if live.record is not None or live.pending:
+                    self._persist(live)
+            unsaved = [recovery.Unsaved(live.id, live.state.method.id, live.record, list(live.pending))
+                       for live in self._live.values() if live.record is not None or live.pending]
+            if not unsaved:
+                recovery.clear(self.store.path)
+                self.store.close()
+                return "Alles is bewaard."
+            count = sum(len(u.events) + (u.record is not None) for u in unsaved)
+            try:
+                where = recovery.write(self.store.path, unsaved)
+            except OSError:
+                return (f"Let op: {count} wijziging(en) in {len(unsaved)} bijeenkomst(en) konden niet worden "
+                        "bewaard, ook niet in een herstelbestand (schijf vol?). Ze zijn verloren.")
+            self.store.close()
+            return (f"De database kon niet alles opslaan: {count} wijziging(en) in {len(unsaved)} bijeenkomst(en) "
+                    f"staan in {where} en worden bij de volgende start ingelezen.")
+
+    def _read_recovery(self) -> Optional[str]:
+        """Replay the last stop's recovery file into the store; keep the file if that fails again."""
+        try:
+            unsaved = recovery.read(self.store.path)
+        except (OSError, ValueError, KeyError, TypeError):
+            return f"Het herstelbestand {recovery.path_for(self.store.path)} is onleesbaar; het is bewaard."
+        if not unsaved:
+            return None
+        try:
+            for item in unsaved:
+                exists = self.store.meeting(item.meeting_id) is not None
+                if not exists and item.record is not None:
+                    self.store.create_meeting(item.meeting_id, item.method_id, item.record, 0.0)
+                    exists = True
+                if exists:
+                    self.store.append(item.meeting_id, item.events)
+        except StoreError as exc:
+            return f"Het herstelbestand kon nog niet worden ingelezen: {exc.message}"
+        recovery.clear(self.store.path)
+        return f"Wat bij het vorige stoppen niet in de database kon ({len(unsaved)} bijeenkomst(en)), is nu bewaard."
 
     # -- listeners ------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
+from facilitator.errors import UserError
 from facilitator.events import Event, event_from_dict, to_dict
 
 DB_NAME = "facilitator.db"
@@ -44,12 +45,49 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_utterance ON events(meeting_id, utteran
 """
 
 
-class StoreError(Exception):
+NOTICE_FILE = "store-notice.json"   # a file set aside, until someone acknowledges it
+# What SQLite calls a damaged file; every other error (full, locked, I/O) may pass, so it never moves a file.
+CORRUPTION = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+OPEN_ATTEMPTS = 3
+
+
+class StoreError(UserError):
     """The store failed in a way the user can act on; the message is one sentence."""
+
+    status = 503
+    code = "store_error"
 
 
 class StoreFull(StoreError):
-    pass
+    code = "store_full"
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be opened right now (full, locked, I/O); nothing was moved or thrown away."""
+
+    code = "store_unavailable"
+
+
+class _Corrupt(sqlite3.DatabaseError):
+    """The integrity check failed: the only reason a file is ever set aside."""
+
+
+def is_corruption(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, _Corrupt) or getattr(exc, "sqlite_errorname", None) in CORRUPTION
+
+
+def unavailable(exc: sqlite3.Error) -> StoreUnavailable:
+    """One Dutch sentence for a database that cannot be opened now."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED") or "locked" in text:
+        return StoreUnavailable("De database is in gebruik door een ander programma (draait facilitator al?); "
+                                "sluit dat en probeer het opnieuw. Er is niets weggegooid.", "store_locked")
+    if name == "SQLITE_FULL" or "full" in text:
+        return StoreUnavailable("De schijf is vol, dus de database kan niet open; maak ruimte vrij en "
+                                "probeer het opnieuw. Er is niets weggegooid.", "store_full")
+    return StoreUnavailable("De database kan nu niet worden gelezen of geschreven (schijffout); controleer "
+                            "de schijf en probeer het opnieuw. Er is niets weggegooid.", "store_io")
 
 
 @dataclass(frozen=True)
@@ -69,12 +107,15 @@ def _private(path: Path) -> None:
 class Store:
     """One SQLite file in the data folder; one connection guarded by a lock."""
 
-    def __init__(self, data_dir: Path, *, max_pages: Optional[int] = None):
+    def __init__(self, data_dir: Path, *, max_pages: Optional[int] = None, busy_timeout: float = 10.0,
+                 retry_pause: float = 0.5):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         _private_dir(self.data_dir)
         self.path = self.data_dir / DB_NAME
         self.moved_aside: Optional[Path] = None
+        self._busy_timeout = busy_timeout
+        self._retry_pause = retry_pause
         self._lock = threading.RLock()
         self._db = self._open(max_pages)
 
@@ -83,11 +124,7 @@ class Store:
     def _open(self, max_pages: Optional[int]) -> sqlite3.Connection:
         old_umask = os.umask(0o077)  # the -wal and -shm files are born private too
         try:
-            try:
-                db = self._connect(max_pages)
-            except sqlite3.DatabaseError:
-                self.moved_aside = self._move_aside()
-                db = self._connect(max_pages)
+            db = self._connect_or_retry(max_pages, set_aside=True)
         finally:
             os.umask(old_umask)
         for suffix in ("", "-wal", "-shm"):
@@ -96,8 +133,23 @@ class Store:
                 _private(p)
         return db
 
+    def _connect_or_retry(self, max_pages: Optional[int], *, set_aside: bool) -> sqlite3.Connection:
+        """Open the file; only a failed integrity check sets it aside, anything else is retried, then told."""
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return self._connect(max_pages)
+            except sqlite3.Error as exc:
+                if is_corruption(exc) and set_aside:
+                    self.moved_aside = self._move_aside()
+                    self._remember_notice()
+                    return self._connect_or_retry(max_pages, set_aside=False)
+                if is_corruption(exc) or attempt == OPEN_ATTEMPTS - 1:
+                    raise unavailable(exc) from None
+                time.sleep(self._retry_pause * (attempt + 1))  # a lock or a hiccup may pass
+        raise AssertionError("unreachable")
+
     def _connect(self, max_pages: Optional[int]) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=self._busy_timeout)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
@@ -107,9 +159,11 @@ class Store:
                 db.execute(f"PRAGMA max_page_count={int(max_pages)}")
             ok = db.execute("PRAGMA quick_check").fetchone()[0]
             if ok != "ok":
-                raise sqlite3.DatabaseError(ok)
-            db.executescript(SCHEMA)
-        except sqlite3.DatabaseError:
+                raise _Corrupt(ok)
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not {"meetings", "events"} <= tables:  # a write only when needed: a lock elsewhere may not matter
+                db.executescript(SCHEMA)
+        except sqlite3.Error:
             db.close()
             raise
         return db
@@ -123,12 +177,35 @@ class Store:
                 p.rename(Path(str(target) + suffix))
         return target
 
+    def _remember_notice(self) -> None:
+        """Keep the notice in the data folder, so every screen shows it until someone acknowledges it."""
+        path = self.data_dir / NOTICE_FILE
+        try:
+            path.write_text(json.dumps({"moved_aside": str(self.moved_aside)}), encoding="utf-8")
+            _private(path)
+        except OSError:
+            pass  # the notice still shows for this run, from memory
+
     @property
     def notice(self) -> Optional[str]:
-        if self.moved_aside is None:
-            return None
-        return (f"De database was beschadigd en is apart gezet als {self.moved_aside}; "
+        aside = self.moved_aside
+        if aside is None:
+            try:
+                aside = json.loads((self.data_dir / NOTICE_FILE).read_text(encoding="utf-8"))["moved_aside"]
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
+        return (f"De database was beschadigd en is apart gezet als {aside}; "
                 "er is een nieuwe begonnen. Bewaar het oude bestand als je het wilt laten herstellen.")
+
+    def acknowledge_notice(self) -> bool:
+        """The user has read the notice: stop showing it (the file set aside stays where it is)."""
+        had = self.notice is not None
+        self.moved_aside = None
+        try:
+            (self.data_dir / NOTICE_FILE).unlink()
+        except FileNotFoundError:
+            pass
+        return had
 
     def close(self) -> None:
         with self._lock:
@@ -149,12 +226,14 @@ class Store:
                 if "full" in text or "disk" in text:
                     raise StoreFull("De schijf is vol: opslaan lukt niet. Maak ruimte vrij; "
                                     "de bijeenkomst loopt door en wordt bewaard zodra het weer kan.") from exc
-                raise StoreError(f"Opslaan lukt niet ({exc}).") from exc
+                raise StoreError("Opslaan lukt even niet (de database is bezet of onbereikbaar); de bijeenkomst "
+                                 "loopt door en wordt bewaard zodra het weer kan.") from exc
             except sqlite3.DatabaseError as exc:
                 # E.g. a meeting whose row never got written (the disk was full when it began):
                 # a clear StoreError, so the meeting goes on in memory instead of crashing.
                 self._rollback()
-                raise StoreError(f"Opslaan lukt niet ({exc}).") from exc
+                raise StoreError("Opslaan lukt niet; de bijeenkomst loopt door en wordt bewaard zodra het "
+                                 "weer kan.") from exc
             except BaseException:
                 self._rollback()
                 raise

@@ -44,7 +44,12 @@ _register()
 
 
 def main() -> None:
+    from facilitator.errors import UserError
+
     try:
         cli(prog_name="facilitator")
     except KeyboardInterrupt:
         sys.exit(130)
+    except UserError as exc:  # e.g. a database that cannot be opened now: one sentence, no traceback
+        click.echo(exc.message, err=True)
+        sys.exit(1)

@@ -128,8 +128,9 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     data_dir = ensure_private_dir(ctx.data_dir)
     service = MeetingService(data_dir, ctx.library)
-    if service.store.notice:
-        click.echo(service.store.notice, err=True)
+    for notice in (service.store.notice, service.recovered):
+        if notice:
+            click.echo(notice, err=True)
     loopback = is_loopback_host(host)
     extra = list(allow_hosts) + ([] if loopback else lan_names(host))
     app = create_app(service, {
@@ -188,4 +189,5 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
         if room is not None:
             room.stop()
         server.close()
+        click.echo(service.close())
         click.echo("Dashboard gestopt.")
