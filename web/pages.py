@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import (Blueprint, Response, flash, g, redirect, render_template, request, url_for)
@@ -34,11 +35,39 @@ def _participants_from_form(form) -> list[str]:
     return [n.strip() for n in names if n and n.strip()]
 
 
+def _start_time() -> str:
+    """The agenda's start as HH:MM: the one asked for, else the next five minutes on the clock."""
+    asked = request.args.get("begin", "")
+    if re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", asked):
+        return asked
+    now = datetime.now() + timedelta(minutes=4)
+    return now.replace(minute=now.minute - now.minute % 5).strftime("%H:%M")
+
+
+def _guides() -> dict[str, Any]:
+    from methods.guides import checklists, spelregels
+
+    try:
+        voorbereiding = checklists().get("voorbereiding")
+    except KeyError:
+        voorbereiding = None
+    return {"spelregels": spelregels(), "voorbereiding": voorbereiding}
+
+
+@bp.route("/werkvormen/<method_id>/agenda")
+def agenda(method_id: str):
+    """A printable agenda with clock times, as `facilitator plan --start` prints it."""
+    card = shaping.method_card(m.method_or_404(method_id))
+    return render_template("agenda.html", card=card, start_time=_start_time(), at=shaping.clock_at,
+                           today=shaping.dutch_date(datetime.now()).rsplit(",", 1)[0], **_guides())
+
+
 @bp.route("/", methods=["GET", "POST"])
 def start():
     cards = _cards()
     values: dict[str, Any] = {
-        "method": request.args.get("methode") or (cards[0]["id"] if cards else ""),
+        # Nothing chosen for the user: the page offers the last method used, from the browser's memory.
+        "method": request.args.get("methode") or "",
         "participants": [],
         "inbrenger": "",
         "procesbegeleider": "",
@@ -55,6 +84,8 @@ def start():
             "hulpvraag": form.get("hulpvraag", "").strip(),
         })
         try:
+            if not values["method"]:
+                raise m.SetupError("Kies eerst een werkvorm.")
             meeting_id = m.service().create(
                 values["method"], values["participants"], values["inbrenger"],
                 procesbegeleider=values["procesbegeleider"] or None,
@@ -65,9 +96,10 @@ def start():
             error = str(exc).replace(" Zie 'facilitator methods list'.", "")
         else:
             return redirect(url_for("pages.live", meeting_id=meeting_id))
-    selected = next((c for c in cards if c["id"] == values["method"]), cards[0] if cards else None)
+    selected = next((c for c in cards if c["id"] == values["method"]), None)
     return render_template("start.html", cards=cards, selected=selected, values=values, error=error,
-                           active=_active_meetings()), (400 if error else 200)
+                           active=_active_meetings(), start_time=_start_time(), at=shaping.clock_at,
+                           **_guides()), (400 if error else 200)
 
 
 # -- meetings ---------------------------------------------------------------------

@@ -111,6 +111,13 @@ def agenda(method: Method) -> list[dict[str, Any]]:
     return rows
 
 
+def clock_at(start_hhmm: str, minutes_in: float) -> str:
+    """'14:05' for a step that starts `minutes_in` minutes after a start of '14:00'."""
+    hours, minutes = (int(part) for part in start_hhmm.split(":"))
+    total = int(round(hours * 60 + minutes + minutes_in)) % (24 * 60)
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
 def total_text(method: Method) -> str:
     low, high = method.step_minutes
     steps = minutes_text((low, high) if low != high else low)
@@ -144,8 +151,16 @@ def method_card(method: Method) -> dict[str, Any]:
         "preparation": list(method.preparation),
         "credit": method.credit,
         "user": method.user,
-        "search": " ".join([method.id, method.name, method.purpose]).lower(),
+        "search": fold(" ".join([method.id, method.name, method.purpose])),
     }
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'bálint' finds 'Balint' (the page folds what is typed the same way)."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def share_percent(value: Optional[float]) -> int:

@@ -7,10 +7,10 @@ import sys
 import click
 
 from facilitator import __version__
-from facilitator.cli.common import CliContext, data_dir_option
+from facilitator.cli.common import CliContext, DataDirAnywhere, data_dir_option
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=DataDirAnywhere, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="facilitator")
 @data_dir_option
 @click.pass_context

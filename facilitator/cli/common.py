@@ -13,6 +13,30 @@ import click
 from methods import Library, UnknownMethod, load_library
 
 
+class DataDirAnywhere(click.Group):
+    """A group whose --data-dir may also follow the subcommand ("facilitator serve --data-dir DIR"),
+    as people type it; it is moved in front, where the group reads it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        front: list[str] = []
+        rest: list[str] = []
+        tokens = iter(args)
+        for token in tokens:
+            if token == "--":
+                rest.append(token)
+                rest.extend(tokens)
+            elif token == "--data-dir":
+                front.append(token)
+                value = next(tokens, None)
+                if value is not None:
+                    front.append(value)
+            elif token.startswith("--data-dir="):
+                front.append(token)
+            else:
+                rest.append(token)
+        return super().parse_args(ctx, front + rest)
+
+
 def data_dir_option(func):
     return click.option(
         "--data-dir",

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from facilitator.events import Utterance
-from support import chromium
 from web_scenario import say
 
 selenium = pytest.importorskip("selenium")
@@ -16,40 +13,9 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+from browser_kit import browser, click, console_errors, shot, text_of, wait  # noqa: E402,F401
+
 pytestmark = pytest.mark.slow
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    driver = chromium(browser_log=True)
-    yield driver
-    driver.quit()
-
-
-def wait(driver, timeout: float = 10) -> WebDriverWait:
-    return WebDriverWait(driver, timeout, poll_frequency=0.1)
-
-
-def text_of(driver, element_id: str) -> str:
-    return driver.find_element(By.ID, element_id).text
-
-
-def click(driver, element) -> None:
-    """Click like a person who scrolled it into view: centred, clear of the fixed control bar."""
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
-
-
-def shot(driver, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    driver.save_screenshot(str(ARTIFACTS / name))
-
-
-def console_errors(driver) -> list[str]:
-    """Errors in the page's console, e.g. a Content-Security-Policy violation."""
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def test_run_a_meeting_from_the_browser(browser, live_server):

@@ -30,14 +30,20 @@
     document.querySelectorAll(".method-detail").forEach(function (detail) {
       detail.hidden = detail.dataset.method !== id;
     });
+    $("no-method-chosen").hidden = !!id;
     updateGroupHint();
   }
 
+  // Lower case without accents, as the server folds the cards: "bálint" finds "Balint".
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
   search.addEventListener("input", function () {
-    var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var words = fold(search.value).split(/\s+/).filter(Boolean);
     var shown = 0;
     items.forEach(function (li) {
-      var hay = li.dataset.search || "";
+      var hay = fold(li.dataset.search || "");
       var match = words.every(function (w) { return hay.indexOf(w) >= 0; });
       li.hidden = !match;
       if (match) { shown += 1; }
@@ -45,8 +51,38 @@
     $("no-methods").hidden = shown > 0;
   });
   form.querySelectorAll('input[name="method"]').forEach(function (radio) {
-    radio.addEventListener("change", showDetail);
+    radio.addEventListener("change", function () {
+      try { localStorage.setItem("facilitator.method", radio.value); } catch (e) { /* private mode */ }
+      showDetail();
+    });
   });
+
+  // Nothing is chosen for the user; the last method this browser used is offered again.
+  if (!selectedMethod()) {
+    var last = null;
+    try { last = localStorage.getItem("facilitator.method"); } catch (e) { last = null; }
+    var radio = last && form.querySelector('input[name="method"][value="' + CSS.escape(last) + '"]');
+    if (radio) { radio.checked = true; }
+  }
+
+  // -- clock times on the agenda -------------------------------------------------------
+
+  var startTime = $("start-time");
+  function renderTimes() {
+    var m = (startTime.value || "").match(/^(\d\d):(\d\d)$/);
+    if (!m) { return; }
+    var base = Number(m[1]) * 60 + Number(m[2]);
+    document.querySelectorAll("[data-agenda] tr[data-offset]").forEach(function (row) {
+      var t = Math.round(base + Number(row.dataset.offset)) % 1440;
+      row.querySelector(".starts").textContent = (t < 600 ? "0" : "") + Math.floor(t / 60) + ":" + (t % 60 < 10 ? "0" : "") + (t % 60);
+    });
+    document.querySelectorAll("a[data-agenda-link]").forEach(function (link) {
+      var url = new URL(link.href, window.location.href);
+      url.searchParams.set("begin", startTime.value);
+      link.href = url.pathname + url.search;
+    });
+  }
+  startTime.addEventListener("input", renderTimes);
 
   document.querySelectorAll(".method-detail").forEach(function (detail) {
     var m = (detail.dataset.group || "").match(/^(\d+)-(\d+)$/);
@@ -67,6 +103,7 @@
   $("people-editor").hidden = false;
 
   function sync() {
+    problem("");
     textarea.value = people.join("\n");
     if (people.indexOf(inbrengerField.value) < 0) { inbrengerField.value = ""; }
     if (people.indexOf(begeleiderField.value) < 0) { begeleiderField.value = ""; }
@@ -76,10 +113,15 @@
     schedulePrevious();
   }
 
-  function button(label, title, onClick, disabled) {
+  // After a list control the list is rebuilt; focus goes back to the same control of the same person,
+  // so a keyboard user keeps their place (WCAG 2.4.3).
+  var refocus = null;
+
+  function button(label, title, act, onClick, disabled) {
     var b = el("button", "", label);
     b.type = "button";
     b.title = title;
+    b.dataset.act = act;
     b.setAttribute("aria-label", title);
     b.disabled = !!disabled;
     b.addEventListener("click", onClick);
@@ -89,20 +131,36 @@
   function renderPeople() {
     var rows = people.map(function (name, i) {
       var li = el("li", name === inbrengerField.value ? "is-inbrenger" : "");
+      li.dataset.name = name;
       var toggle = el("button", "role-toggle", name === inbrengerField.value ? "Inbrenger" : "Maak inbrenger");
       toggle.type = "button";
+      toggle.dataset.act = "inbrenger";
       toggle.setAttribute("aria-pressed", name === inbrengerField.value ? "true" : "false");
-      toggle.addEventListener("click", function () { inbrengerField.value = name; sync(); });
+      toggle.append(el("span", "sr-only", " (" + name + ")"));
+      toggle.addEventListener("click", function () { refocus = [name, "inbrenger"]; inbrengerField.value = name; sync(); });
       li.append(
         el("span", "person", name), toggle,
-        button("↑", name + " een plaats naar voren", function () { move(i, -1); }, i === 0),
-        button("↓", name + " een plaats naar achteren", function () { move(i, 1); }, i === people.length - 1),
-        button("×", name + " verwijderen", function () { people.splice(i, 1); sync(); })
+        button("↑", name + " een plaats naar voren", "up", function () { refocus = [name, "up"]; move(i, -1); }, i === 0),
+        button("↓", name + " een plaats naar achteren", "down", function () { refocus = [name, "down"]; move(i, 1); }, i === people.length - 1),
+        button("×", name + " verwijderen", "remove", function () {
+          var after = people[i + 1] || people[i - 1];
+          refocus = after ? [after, "remove"] : null;
+          people.splice(i, 1);
+          sync();
+          if (!after) { newPerson.focus(); }
+        })
       );
       return li;
     });
     list.replaceChildren.apply(list, rows);
     $("people-empty").hidden = people.length > 0;
+    if (refocus) {
+      var row = Array.prototype.find.call(list.children, function (li) { return li.dataset.name === refocus[0]; });
+      var target = row && row.querySelector('[data-act="' + refocus[1] + '"]');
+      if (target && target.disabled) { target = row.querySelector('[data-act="' + (refocus[1] === "up" ? "down" : "up") + '"]'); }
+      if (target && !target.disabled) { target.focus(); }
+      refocus = null;
+    }
   }
 
   function renderBegeleider() {
@@ -130,8 +188,7 @@
     var name = newPerson.value.trim().replace(/\s+/g, " ");
     if (!name) { return; }
     if (people.some(function (p) { return p.toLowerCase() === name.toLowerCase(); })) {
-      newPerson.setCustomValidity(name + " staat al in de lijst.");
-      newPerson.reportValidity();
+      problem(name + " staat al in de lijst.", newPerson);
       return;
     }
     people.push(name);
@@ -140,7 +197,7 @@
     newPerson.focus();
   }
 
-  newPerson.addEventListener("input", function () { newPerson.setCustomValidity(""); });
+  newPerson.addEventListener("input", function () { problem(""); });
   newPerson.addEventListener("keydown", function (e) {
     if (e.key === "Enter") { e.preventDefault(); add(); }
   });
@@ -196,22 +253,31 @@
       .catch(function () { box.hidden = true; });
   }
 
+  // A message beside the list, never a custom validity: that one blocks every later submit until
+  // someone types in the field, even after the choice it asked for was made.
+  function problem(text, focusTarget) {
+    var box = $("people-error");
+    box.textContent = text || "";
+    box.hidden = !text;
+    if (text && focusTarget) { focusTarget.focus(); }
+  }
+
   form.addEventListener("submit", function (e) {
     if (newPerson.value.trim()) { add(); }
     textarea.value = people.join("\n");
     if (!people.length) {
       e.preventDefault();
-      newPerson.setCustomValidity("Voeg eerst de deelnemers toe.");
-      newPerson.reportValidity();
+      problem("Voeg eerst de deelnemers toe.", newPerson);
       return;
     }
     if (!inbrengerField.value) {
       e.preventDefault();
-      newPerson.setCustomValidity("Kies wie de casus inbrengt: klik bij die naam op ‘Maak inbrenger’.");
-      newPerson.reportValidity();
+      problem("Kies wie de casus inbrengt: klik bij die naam op ‘Maak inbrenger’.",
+              list.querySelector(".role-toggle"));
     }
   });
 
   sync();
   showDetail();
+  renderTimes();
 }());

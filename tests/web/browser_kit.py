@@ -1,0 +1,71 @@
+"""What the browser tests share: one headless Chromium per module, waits, clicks, screenshots, console errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from support import chromium
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (import this fixture by name)."""
+    driver = chromium(browser_log=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def clean_page(browser):
+    """A blank page and an empty console: a closed server's errors stay with the test that closed it."""
+    browser.get("about:blank")
+    browser.get_log("browser")
+    return browser
+
+
+def wait(driver, timeout: float = 10) -> WebDriverWait:
+    return WebDriverWait(driver, timeout, poll_frequency=0.1)
+
+
+def text_of(driver, element_id: str) -> str:
+    return driver.find_element(By.ID, element_id).text
+
+
+def click(driver, element) -> None:
+    """Click like a person who scrolled it into view: centred, clear of the fixed control bar."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def shot(driver, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    driver.save_screenshot(str(path))
+    return path
+
+
+def console_errors(driver) -> list[str]:
+    """Errors in the page's console, e.g. a Content-Security-Policy violation."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def open_live(driver, url: str, meeting_id: str) -> None:
+    driver.get(f"{url}/bijeenkomsten/{meeting_id}")
+    wait(driver).until(EC.text_to_be_present_in_element((By.ID, "connection"), "live"))
+
+
+def focused(driver):
+    return driver.switch_to.active_element
+
+
+def seat(driver, names) -> None:
+    field = driver.find_element(By.ID, "new-person")
+    for person in names:
+        field.send_keys(person, "\n")
