@@ -150,6 +150,8 @@ def apply_extension(data: dict[str, Any], text: str, path: Path, base: dict[str,
     additions = data.pop("add_steps", []) or []
     removals = data.pop("remove_steps", []) or []
     steps = [dict(s) for s in parent["steps"]]
+    for data_step, parent_step in zip(steps, base[parent_id].steps):
+        data_step.update(dict(parent_step.minutes_templates))  # "{minuten}" follows new minutes
     ids = [s["id"] for s in steps]
     where: list = [None] * len(steps)
     problems: list[MethodFileError] = []
@@ -160,6 +162,11 @@ def apply_extension(data: dict[str, Any], text: str, path: Path, base: dict[str,
             continue
         target = steps[ids.index(step_id)]
         change = dict(change)
+        if "minutes" in change:
+            # The parent's "(standaard)" mark and its note on the figure speak of the parent's
+            # minutes, not of the ones this file sets.
+            change.setdefault("minutes_default", False)
+            change.setdefault("minutes_note", None)
         if isinstance(change.get("round"), dict) and isinstance(target.get("round"), dict):
             # [step_changes.X.round] changes the round's fields, not the whole round.
             change["round"] = {**target["round"], **change["round"]}

@@ -40,6 +40,37 @@ Outcome = Literal["hulpvraag", "volgende_stap", "nuttig", "doelen", "terugkoppel
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
+# Spoken Dutch number words, so a cue says "drie minuten" and not "3 minuten".
+_NUMBER_WORDS = {
+    1: "een", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen",
+    10: "tien", 11: "elf", 12: "twaalf", 13: "dertien", 14: "veertien", 15: "vijftien", 16: "zestien",
+    17: "zeventien", 18: "achttien", 19: "negentien", 20: "twintig", 25: "vijfentwintig", 30: "dertig",
+    40: "veertig", 45: "vijfenveertig", 60: "zestig", 90: "negentig",
+}
+# Fields of a step whose {minuten} is filled from the step's own minutes.
+MINUTES_FIELDS = ("cue", "warning", "end")
+
+
+def minutes_spoken(value: "Minutes") -> str:
+    """A step's minutes as a cue says them: 'een minuut', 'drie minuten', 'tien tot vijftien minuten'."""
+
+    def word(x: float) -> str:
+        if float(x) == 0.5:
+            return "een halve"
+        if float(x).is_integer() and int(x) in _NUMBER_WORDS:
+            return _NUMBER_WORDS[int(x)]
+        return f"{_num(x)}".replace(".", ",")
+
+    if isinstance(value, tuple):
+        return f"{word(value[0])} tot {word(value[1])} minuten"
+    if value is None:
+        return "even"
+    if float(value) == 1:
+        return "een minuut"
+    if float(value) == 0.5:
+        return "een halve minuut"
+    return f"{word(value)} minuten"
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
@@ -130,12 +161,41 @@ class Step(_Frozen):
     cue: str = Field(min_length=1, description="the spoken start instruction")
     warning: Optional[str] = Field(None, description="spoken shortly before time is up")
     end: Optional[str] = Field(None, description="spoken when the step's time is up")
+    prompts: tuple[str, ...] = Field(
+        (), description="prompts the facilitator gives one after another within the step, in this order")
     examples: tuple[str, ...] = ()
     description: Optional[str] = Field(None, description="the longer text from the source")
+    # The texts as written, with "{minuten}" unfilled: an extension that changes the minutes
+    # fills them again. Not part of the file format or of a dump.
+    minutes_templates: tuple[tuple[str, str], ...] = Field((), exclude=True, repr=False)
 
     _slug = field_validator("id")(classmethod(lambda cls, value: _check_slug(value)))
 
     _minutes = field_validator("minutes")(classmethod(lambda cls, value: _check_minutes(value)))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_minutes(cls, data):
+        # "{minuten}" follows the step's own minutes, also when an extension changes them,
+        # so no cue says "drie minuten" for a step that now lasts five.
+        if not isinstance(data, dict):
+            return data
+        minutes = data.get("minutes")
+        if isinstance(minutes, list) and len(minutes) == 2:
+            minutes = tuple(minutes)
+        try:
+            spoken = minutes_spoken(minutes)
+        except (TypeError, ValueError):
+            return data  # the minutes themselves are invalid: their own check reports it
+        filled = dict(data)
+        templates = []
+        for key in MINUTES_FIELDS:
+            if isinstance(filled.get(key), str) and "{minuten}" in filled[key]:
+                templates.append((key, filled[key]))
+                filled[key] = filled[key].replace("{minuten}", spoken)
+        if templates:
+            filled["minutes_templates"] = tuple(templates)
+        return filled
 
     @model_validator(mode="after")
     def _consistent(self) -> "Step":

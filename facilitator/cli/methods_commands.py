@@ -152,6 +152,7 @@ def step_detail(step: Step) -> dict:
         "cue": step.cue,
         "warning": step.warning,
         "end": step.end,
+        "prompts": list(step.prompts),
         "examples": list(step.examples),
         "description": step.description,
     }
@@ -226,6 +227,9 @@ def render_method(method: Method) -> str:
         if not step.transcribe:
             lines.append("  Geen transcript in deze stap.")
         lines.append(f'  Gespreksleider: "{step.cue}"')
+        if step.prompts:
+            lines.append("  Daarna, één voor één:")
+            lines += [f'    - "{p}"' for p in step.prompts]
         if step.examples:
             lines.append("  Voorbeelden:")
             lines += [f"    - {e}" for e in step.examples]

@@ -154,7 +154,7 @@ def test_run_list_show_export_resume_delete(data):
     assert out.stdout.startswith("» Stap 4: Spiegelen.")
     assert "» Ben, wat kwam er bij jou op?" in out.stdout
     assert "» Anna, wil je reageren op wat je hebt gehoord?" in out.stdout
-    assert "» Stap 7: Individuele journaling." in out.stdout
+    assert "» Stap 7: Voor jezelf opschrijven." in out.stdout
     assert f"Klaar. Verslag: facilitator export {meeting}" in out.stdout
 
     again = fac(data, "run", "--resume", meeting)

@@ -66,7 +66,7 @@ def test_steps_come_in_order_each_after_its_command(replayed):
     titles = [text.split(".")[0] for _, text in step_cues]
     assert titles == ["Welkom bij de Case Clinic", "Stap 2: De intentie van de inbrenger van de casus",
                       "Stap 3: Stilte", "Stap 4: Spiegelen", "Stap 5: Generatieve dialoog",
-                      "Stap 6: Afsluitende opmerkingen", "Stap 7: Individuele journaling"]
+                      "Stap 6: Afsluitende opmerkingen", "Stap 7: Voor jezelf opschrijven"]
     assert step_cues[0][0] == 0.0
     next_steps = [c for c in commands if c.command == "next_step"]
     # Steps 2, 3, 5, 6, 7 follow a spoken "next step"; step 4 follows the end of the silence.
@@ -133,7 +133,7 @@ def test_stored_meeting_has_the_right_structure(replayed):
     assert x["participants"] == E.PEOPLE and x["inbrenger"] == "Anna"
     assert [st["title"] for st in x["steps"]] == ["Verdeel de rollen", "De intentie van de inbrenger van de casus",
                                                   "Stilte", "Spiegelen", "Generatieve dialoog",
-                                                  "Afsluitende opmerkingen", "Individuele journaling"]
+                                                  "Afsluitende opmerkingen", "Voor jezelf opschrijven"]
     assert all(st["visited"] and not st["skipped"] for st in x["steps"])
     assert x["duration_seconds"] == pytest.approx(said_at(replayed, "De Case Clinic is klaar"), abs=0.5)
     transcript = x["transcript"]

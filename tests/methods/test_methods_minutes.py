@@ -38,8 +38,8 @@ Figure = Union[float, tuple[float, float], str, Adjusted]
 SOURCE_MINUTES: dict[str, list[Figure]] = {
     # 000: "Stap 1 (+ 2 minuten)", "Stap 2 (10 – 15 minuten)", "Stap 3 (+ 3 minuten)", 10, 20, 8, 2.
     "case-clinic": [2, (10, 15), 3, 10, 20, 8, 2],
-    # 001: "in een minuut of 20", no minutes per step; the file adds "Na afloop" (the closing questions).
-    "progressiegerichte-intervisie": [DEFAULT] * 6,
+    # 001: "in een minuut of 20", no minutes per step; the file adds "Na afloop" (the closing questions: to the inbrenger, then the group).
+    "progressiegerichte-intervisie": [DEFAULT] * 7,
     # 002: "zo'n 30 minuten"; only the toelichting of stap 3 has a time: "in ca. 3 minuten".
     "akad-casuistiek": [DEFAULT, DEFAULT, Adjusted(3), DEFAULT, DEFAULT, DEFAULT],
     # 003: the cirkeltechniek in duo's has no times (4 steps, then the roles turn round).

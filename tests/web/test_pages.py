@@ -89,7 +89,7 @@ def test_live_page_shows_step_timer_turn_and_every_control(client, service, meet
     service.command(meeting, "start")
     service.command(meeting, "next_step")  # verhelderen: a round of questions
     page = text(client.get(f"/bijeenkomsten/{meeting}"))
-    assert "Stap 2 van 6" in page and "Verhelderen" in page
+    assert "Stap 2 van 7" in page and "Verhelderen" in page
     assert re.search(r'id="countdown"[^>]*>5:00<', page)
     assert re.search(r'id="turn-who">Bram<', page) and re.search(r'id="turn-next">Carla<', page)
     assert 'id="round-number">Ronde 1<' in page
