@@ -372,7 +372,7 @@ class MeetingService:
     def _view(self, live: _Live) -> dict[str, Any]:
         data = view(live.state, self._now(live))
         data["id"] = live.id
-        data["mode"] = "voice" if live.listening and live.state.mic_ok else "manual"
+        data["mode"] = "voice" if live.listening and live.state.health.mic_ok else "manual"
         notices = list(data["notices"])
         if self.store.notice and self.store.notice not in notices:
             notices.append(self.store.notice)
@@ -412,7 +412,7 @@ class MeetingService:
 
     def checklist(self, meeting_id: str) -> list[tuple[str, int]]:
         with self._lock:
-            return list(self._get(meeting_id).state.checklist)
+            return [(m.checklist, m.index) for m in self._get(meeting_id).state.outcomes.checklist]
 
 
 def _message(effect: Effect) -> Optional[dict[str, Any]]:

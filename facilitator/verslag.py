@@ -21,7 +21,7 @@ def record(state: State, now: float, meeting_id: str, created: Optional[str]) ->
         rec = state.records[i]
         active = rec.active_seconds
         if i == state.step_index:  # the running stretch is not booked on the record yet
-            active += step_elapsed(state, now) - state.step_active
+            active += step_elapsed(state, now) - state.timer.step_active
         steps.append({"index": i, "title": step.title, "planned_minutes": step.planned_minutes,
                       "active_seconds": round(active, 1), "over_seconds": round(rec.over_seconds, 1),
                       "visited": rec.visits > 0, "skipped": rec.skipped,
@@ -39,7 +39,7 @@ def record(state: State, now: float, meeting_id: str, created: Optional[str]) ->
         "speaking": {k: {"seconds": round(v, 1), "share": round(v / talk, 3)} for k, v in
                      sorted(totals.items(), key=lambda kv: -kv[1])},
         "steps": steps,
-        "checklist": [list(k) for k in state.checklist],
+        "checklist": [[m.checklist, m.index] for m in state.outcomes.checklist],
         "transcript": transcript(state),
     }
 

@@ -1,93 +1,63 @@
-"""The meeting state: plain frozen data, evolved by the engine and replayed from the log."""
+"""The meeting state: plain frozen data in named parts, evolved by the engine and replayed from the log.
+
+`State` holds where the meeting is (status, step, round) and five parts, each a small
+frozen record with one concern: the timer, the round, speech and transcript, outcomes
+and health. Lists inside them are tuples of named records, never positional tuples.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal, Optional
 
 from methods import Method, Step
+from facilitator.engine.setup import Options, Setup, SetupError, make_setup
+
+__all__ = [
+    "GROUP", "Attribution", "Failure", "Health", "Line", "Mark", "Options", "Outcome", "Outcomes", "Pass",
+    "RoundState", "Setup", "SetupError", "Span", "Speech", "State", "Status", "StepRecord", "Stretch", "Timer",
+    "make_setup",
+]
 
 Status = Literal["ready", "running", "paused", "finished"]
 GROUP = "groep"  # who speech is attributed to when nobody in particular has the word
 
 
-class SetupError(ValueError):
-    """The meeting cannot be set up as asked; the message is one Dutch sentence."""
+class _Evolving:
+    def evolve(self, **changes):
+        return replace(self, **changes)
+
+
+# -- time ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Timer(_Evolving):
+    """The clocks of the current step and the meeting."""
+
+    since: Optional[float] = None    # clock time the current running stretch began
+    step_active: float = 0.0         # active (unpaused) seconds in this step before `since`
+    meeting_active: float = 0.0      # active seconds of finished stretches of earlier steps
+    extra_seconds: float = 0.0       # "nog een minuut" in this step
+    warned: bool = False
+    time_up: bool = False
+    started_at: Optional[float] = None
+    last_clock: Optional[float] = None
 
 
 @dataclass(frozen=True)
-class Options:
-    """How the facilitator behaves; every field has a default a group can change."""
+class StepRecord(_Evolving):
+    """What happened in one step over the whole meeting."""
 
-    warning_seconds: int = 60
-    # At the end of a step's time: move on by itself, or say so and wait for "volgende stap".
-    auto_advance: bool = False
-    # "procesbegeleider": spoken step changes only count when the procesbegeleider says them.
-    step_commands_by: Literal["anyone", "procesbegeleider"] = "anyone"
-    # Time the process was down (crash, power cut) counts as a pause, not as meeting time.
-    downtime_is_pause: bool = True
-    # The procesbegeleider chairs and is not called for items in rounds.
-    procesbegeleider_in_rounds: bool = False
-    # A gentle per-turn budget when the method gives none (None: no turn warnings).
-    turn_seconds: Optional[int] = None
+    active_seconds: float = 0.0
+    over_seconds: float = 0.0
+    visits: int = 0
+    skipped: bool = False
 
-    @classmethod
-    def from_dict(cls, data: Optional[dict]) -> "Options":
-        if not data:
-            return cls()
-        known = {f for f in cls.__dataclass_fields__}
-        unknown = set(data) - known
-        if unknown:
-            raise SetupError(f"Onbekende optie(s): {', '.join(sorted(unknown))}.")
-        return cls(**data)
 
+# -- rounds -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Setup:
-    method: Method
-    participants: tuple[str, ...]
-    inbrenger: str
-    procesbegeleider: Optional[str] = None
-    options: Options = field(default_factory=Options)
-    hulpvraag: Optional[str] = None
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        size = self.method.group_size
-        if size and not (size[0] <= len(self.participants) <= size[1]):
-            return (f"{self.method.name} werkt het best met {size[0]} tot {size[1]} mensen; jullie zijn met {len(self.participants)}.",)
-        return ()
-
-
-def make_setup(method: Method, participants, inbrenger: str, procesbegeleider: Optional[str] = None,
-               options: Optional[dict] = None, hulpvraag: Optional[str] = None) -> Setup:
-    """Check a meeting's setup; every problem is one clear Dutch sentence."""
-    names = tuple(" ".join(str(p).split()) for p in participants)
-    names = tuple(n for n in names if n)
-    if len(names) < 2:
-        raise SetupError("Geef minstens twee deelnemers op, in de volgorde waarin ze zitten.")
-    lowered = [n.casefold() for n in names]
-    dupes = sorted({n for n in names if lowered.count(n.casefold()) > 1})
-    if dupes:
-        raise SetupError(f"Namen moeten uniek zijn; dubbel: {', '.join(dupes)}. Voeg bijvoorbeeld een initiaal toe.")
-    by_fold = {n.casefold(): n for n in names}
-    inbrenger_name = by_fold.get(" ".join(str(inbrenger or "").split()).casefold())
-    if inbrenger_name is None:
-        raise SetupError(f"De inbrenger '{inbrenger}' staat niet bij de deelnemers ({', '.join(names)}).")
-    pb_name = None
-    if procesbegeleider:
-        pb_name = by_fold.get(" ".join(str(procesbegeleider).split()).casefold())
-        if pb_name is None:
-            raise SetupError(f"De procesbegeleider '{procesbegeleider}' staat niet bij de deelnemers ({', '.join(names)}).")
-        if pb_name == inbrenger_name:
-            raise SetupError("De inbrenger kan niet ook de procesbegeleider zijn.")
-    opts = Options.from_dict(options) if not isinstance(options, Options) else options
-    return Setup(method=method, participants=names, inbrenger=inbrenger_name, procesbegeleider=pb_name,
-                 options=opts, hulpvraag=(hulpvraag or None))
-
-
-@dataclass(frozen=True)
-class RoundState:
+class RoundState(_Evolving):
     """Where a round-the-table step is: who has the word, who passed."""
 
     number: int
@@ -113,8 +83,10 @@ class RoundState:
         return self.order[self.position + 1]
 
 
+# -- speech and transcript ------------------------------------------------------------
+
 @dataclass(frozen=True)
-class Line:
+class Line(_Evolving):
     """One transcript line: an utterance, a typed note."""
 
     id: str
@@ -131,50 +103,119 @@ class Line:
 
 
 @dataclass(frozen=True)
-class StepRecord:
-    active_seconds: float = 0.0
-    over_seconds: float = 0.0
-    visits: int = 0
-    skipped: bool = False
+class Attribution:
+    """From `at` on, speech belongs to `speaker` (in this turn, as this item, in this step)."""
+
+    at: float
+    speaker: str
+    turn_id: Optional[int]
+    item: Optional[str]
+    step_index: int
+
+    def same_word(self, other: "Attribution") -> bool:
+        return (self.speaker, self.turn_id, self.item, self.step_index) == (
+            other.speaker, other.turn_id, other.item, other.step_index)
 
 
 @dataclass(frozen=True)
-class State:
+class Stretch:
+    """A booked stretch of talk: who spoke how long in which step."""
+
+    who: str
+    step_index: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Span:
+    """Stream seconds in which a command was spoken."""
+
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Speech(_Evolving):
+    """Who has the word, who talked how long, and what was said."""
+
+    # Recent attributions: a final utterance arrives a second or two after it was spoken,
+    # maybe after the turn moved on, so it is attributed by when it started.
+    attributions: tuple[Attribution, ...] = ()
+    since: Optional[float] = None    # someone is talking since then (voice activity)
+    who: Optional[str] = None        # ... and it is booked on them
+    booked: tuple[Stretch, ...] = ()
+    command_spans: tuple[Span, ...] = ()  # recent spoken commands: their words are no content
+    transcript: tuple[Line, ...] = ()
+    lines_made: int = 0              # numbers transcript lines; a removed line's id is never reused
+    partial: Optional[str] = None
+
+
+# -- outcomes -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str   # one of OUTCOME_KINDS
+    text: str
+
+
+@dataclass(frozen=True)
+class Pass:
+    name: str
+    step_index: int
+    round_number: int
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A ticked point on a checklist."""
+
+    checklist: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Outcomes(_Evolving):
+    hulpvraag: Optional[str] = None
+    noted: tuple[Outcome, ...] = ()
+    checklist: tuple[Mark, ...] = ()
+    passes: tuple[Pass, ...] = ()
+
+    def text(self, kind: str) -> Optional[str]:
+        return next((o.text for o in self.noted if o.kind == kind), None)
+
+
+# -- health -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Failure:
+    part: str     # speech, asr, store
+    notice: str
+
+
+@dataclass(frozen=True)
+class Health(_Evolving):
+    notices: tuple[str, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    mic_ok: bool = True
+
+
+# -- the whole ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class State(_Evolving):
     setup: Setup
     status: Status = "ready"
     step_index: int = 0
-    step_active: float = 0.0         # active (unpaused) seconds in this step before `since`
-    since: Optional[float] = None    # clock time the current running stretch began
-    extra_seconds: float = 0.0       # "nog een minuut" in this step
-    warned: bool = False
-    time_up: bool = False
+    records: tuple[StepRecord, ...] = ()
+    timer: Timer = Timer()
     round: Optional[RoundState] = None
     next_turn_id: int = 1
-    lines_made: int = 0              # numbers transcript lines; a removed line's id is never reused
-    command_spans: tuple[tuple[float, float], ...] = ()  # recent spoken commands: their words are no content
-    records: tuple[StepRecord, ...] = ()
-    passes: tuple[tuple[str, int, int], ...] = ()   # (name, step_index, round number)
-    speaking: tuple[tuple[str, int, float], ...] = ()  # (who, step_index, seconds), summed in views
-    # Recent (time, speaker, turn_id, item, step_index): who had the word when. A final
-    # utterance arrives a second or two after it was spoken, maybe after the turn moved on,
-    # so it is attributed by when it started, not by when it arrived.
-    attributions: tuple[tuple[float, str, Optional[int], Optional[str], int], ...] = ()
-    speech_since: Optional[float] = None
-    speech_who: Optional[str] = None
-    transcript: tuple[Line, ...] = ()
-    partial: Optional[str] = None
-    hulpvraag: Optional[str] = None
-    outcomes: tuple[tuple[str, str], ...] = ()      # (kind, text): volgende_stap, nuttig, ...
-    checklist: tuple[tuple[str, int], ...] = ()     # ticked (checklist id, item index)
-    notices: tuple[str, ...] = ()
-    failures: tuple[tuple[str, str], ...] = ()      # (part, its notice): speech, asr, store
-    mic_ok: bool = True
+    speech: Speech = Speech()
+    outcomes: Outcomes = Outcomes()
+    health: Health = Health()
     hints: tuple[str, ...] = ()      # how-to hints already given once ("pass", "next_step")
     last_say: Optional[str] = None
     last_rejected: Optional[str] = None
-    last_clock: Optional[float] = None
-    started_at: Optional[float] = None
-    meeting_active: float = 0.0      # active seconds of finished stretches of earlier steps
 
     @property
     def method(self) -> Method:
@@ -184,5 +225,11 @@ class State:
     def step(self) -> Step:
         return self.method.steps[self.step_index]
 
-    def evolve(self, **changes) -> "State":
-        return replace(self, **changes)
+    @property
+    def transcript(self) -> tuple[Line, ...]:
+        return self.speech.transcript
+
+    def with_record(self, index: int, **changes) -> "State":
+        records = list(self.records)
+        records[index] = replace(records[index], **changes)
+        return replace(self, records=tuple(records))

@@ -7,42 +7,27 @@ from typing import Any
 
 from methods import minutes_json
 from facilitator.engine.state import GROUP, Line, State
-
-
-def step_elapsed(state: State, now: float) -> float:
-    running = state.status == "running" and state.since is not None
-    return state.step_active + (max(0.0, now - state.since) if running else 0.0)
-
-
-def meeting_elapsed(state: State, now: float) -> float:
-    running = state.status == "running" and state.since is not None
-    return state.meeting_active + (max(0.0, now - state.since) if running else 0.0)
-
-
-def planned_seconds(state: State) -> float:
-    return state.step.planned_minutes * 60.0 + state.extra_seconds
-
-
-def remaining_seconds(state: State, now: float) -> float:
-    return planned_seconds(state) - step_elapsed(state, now)
+from facilitator.engine.timing import meeting_elapsed, planned_seconds, remaining_seconds, step_elapsed
 
 
 def speaking_totals(state: State, now: float, step_index: int | None = None) -> dict[str, float]:
     totals: dict[str, float] = defaultdict(float)
-    for who, index, seconds in state.speaking:
-        if step_index is None or index == step_index:
-            totals[who] += seconds
-    if state.speech_since is not None and (step_index is None or step_index == state.step_index):
-        totals[state.speech_who or GROUP] += max(0.0, now - state.speech_since)
+    talk = state.speech
+    for stretch in talk.booked:
+        if step_index is None or stretch.step_index == step_index:
+            totals[stretch.who] += stretch.seconds
+    if talk.since is not None and (step_index is None or step_index == state.step_index):
+        totals[talk.who or GROUP] += max(0.0, now - talk.since)
     return dict(totals)
 
 
 def speaking_by_step(state: State, now: float) -> dict[int, dict[str, float]]:
     result: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for who, index, seconds in state.speaking:
-        result[index][who] += seconds
-    if state.speech_since is not None:
-        result[state.step_index][state.speech_who or GROUP] += max(0.0, now - state.speech_since)
+    talk = state.speech
+    for stretch in talk.booked:
+        result[stretch.step_index][stretch.who] += stretch.seconds
+    if talk.since is not None:
+        result[state.step_index][talk.who or GROUP] += max(0.0, now - talk.since)
     return {k: dict(v) for k, v in sorted(result.items())}
 
 
@@ -92,15 +77,15 @@ def outcomes(state: State) -> dict[str, Any]:
     tips_by_person: dict[str, list[str]] = defaultdict(list)
     for entry in items.get("tip", []):
         tips_by_person[entry["by"]].append(entry["text"])
-    extra = dict(state.outcomes)
+    noted = state.outcomes
     return {
-        "hulpvraag": state.hulpvraag,
+        "hulpvraag": noted.hulpvraag,
         "items": dict(items),
         "tips_by_person": dict(tips_by_person),
-        "volgende_stap": extra.get("volgende_stap"),
-        "nuttig": extra.get("nuttig"),
-        "doelen": extra.get("doelen"),
-        "terugkoppeling": extra.get("terugkoppeling"),
+        "volgende_stap": noted.text("volgende_stap"),
+        "nuttig": noted.text("nuttig"),
+        "doelen": noted.text("doelen"),
+        "terugkoppeling": noted.text("terugkoppeling"),
         "notes": [line.text for line in state.transcript if line.type == "notitie"],
         "passes": _passes(state),
     }
@@ -108,8 +93,8 @@ def outcomes(state: State) -> dict[str, Any]:
 
 def _passes(state: State) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
-    for name, _step, _round in state.passes:
-        counts[name] += 1
+    for passed in state.outcomes.passes:
+        counts[passed.name] += 1
     return dict(counts)
 
 
@@ -117,23 +102,23 @@ def view(state: State, now: float) -> dict[str, Any]:
     """Everything a screen shows, as JSON-ready data."""
     method = state.method
     step = state.step
-    rnd = state.round
+    turns = state.round
     totals = speaking_totals(state, now)
     talk = sum(totals.values())
     left = remaining_seconds(state, now)
     timed = planned_seconds(state) > 0  # an untimed step is never over time
     round_view = None
-    if rnd is not None and step.round is not None:
+    if turns is not None and step.round is not None:
         round_view = {
             "item": step.round.item,
             "item_word": step.round.item_word,
-            "number": rnd.number,
-            "turn": rnd.turn,
-            "responding": rnd.responding,
-            "next": rnd.next,
-            "passed": list(rnd.passed),
-            "order": list(rnd.order),
-            "done": rnd.done,
+            "number": turns.number,
+            "turn": turns.turn,
+            "responding": turns.responding,
+            "next": turns.next,
+            "passed": list(turns.passed),
+            "order": list(turns.order),
+            "done": turns.done,
         }
     steps = []
     for i, s in enumerate(method.steps):
@@ -144,7 +129,7 @@ def view(state: State, now: float) -> dict[str, Any]:
             st = "current" if i == state.step_index and state.status != "ready" else ("done" if i < state.step_index else "todo")
         steps.append({"index": i, "title": s.title, "minutes": minutes_json(s.minutes), "state": st,
                       "skipped": rec.skipped, "active_seconds": round(rec.active_seconds + (
-                          step_elapsed(state, now) - state.step_active if i == state.step_index else 0), 1),
+                          step_elapsed(state, now) - state.timer.step_active if i == state.step_index else 0), 1),
                       "over_seconds": round(rec.over_seconds, 1)})
     return {
         "method": {"id": method.id, "name": method.name},
@@ -153,8 +138,8 @@ def view(state: State, now: float) -> dict[str, Any]:
         "inbrenger": state.setup.inbrenger,
         "procesbegeleider": state.setup.procesbegeleider,
         "elapsed_seconds": round(meeting_elapsed(state, now), 1),
-        "mode": "voice" if state.mic_ok else "manual",
-        "notices": list(state.notices),
+        "mode": "voice" if state.health.mic_ok else "manual",
+        "notices": list(state.health.notices),
         "step": {
             "index": state.step_index,
             "count": len(method.steps),
@@ -179,9 +164,9 @@ def view(state: State, now: float) -> dict[str, Any]:
         "steps": steps,
         "speaking": {k: round(v, 1) for k, v in totals.items()},
         "share": {k: round(v / talk, 3) for k, v in totals.items()} if talk > 0 else {},
-        "current_speaker": state.speech_who if state.speech_since is not None else None,
-        "partial": state.partial,
-        "hulpvraag": state.hulpvraag,
+        "current_speaker": state.speech.who if state.speech.since is not None else None,
+        "partial": state.speech.partial,
+        "hulpvraag": state.outcomes.hulpvraag,
         "last_say": state.last_say,
         "last_rejected": state.last_rejected,
         "passes": _passes(state),

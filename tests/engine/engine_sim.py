@@ -141,7 +141,7 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
             return run
         step = s.step
         rnd = s.round
-        if s.time_up:
+        if s.timer.time_up:
             run.cmd("next_step")
             continue
         if rnd is not None and rnd.turn:
@@ -166,18 +166,18 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
             run.cmd("next_turn", by=s.setup.inbrenger)
             continue
         # No turn to give: let the step's time run out (warning first), then move on.
-        planned = step.planned_minutes * 60 + s.extra_seconds
+        planned = step.planned_minutes * 60 + s.timer.extra_seconds
         if planned <= 0:
             run.wait(UNTIMED_SECONDS, tick_every=tick)
             run.cmd("next_step")
             continue
         left = remaining_seconds(s, run.t)
         warn = s.setup.options.warning_seconds
-        if not s.warned and left > warn:
+        if not s.timer.warned and left > warn:
             run.wait(left - warn, tick_every=tick)
             continue
         run.wait(max(left, 0.0), tick_every=tick)
-        if run.state is s or (run.state.step_index == s.step_index and not run.state.time_up
+        if run.state is s or (run.state.step_index == s.step_index and not run.state.timer.time_up
                               and run.state.status == s.status):
             run.cmd("next_step")  # nothing fell due (should not happen); do not loop forever
     raise AssertionError(f"{method_id}: the simulated meeting did not finish")

@@ -6,6 +6,7 @@ import pytest
 
 from engine_sim import PEOPLE, Run, custom_method, round_step
 from facilitator.engine import outcomes, remaining_seconds, transcript, view
+from facilitator.engine.state import Mark
 from facilitator.events import COMMAND_KINDS, Chime, Command, Noted, Rejected, Say, StateChanged, Transcribed
 
 
@@ -42,7 +43,7 @@ def test_what_may_be_prepared_before_start():
     run.cmd("set_hulpvraag", text="Hoe zeg ik nee?")
     run.cmd("note", text="Ben komt later")
     run.cmd("set_outcome", kind="doelen", text="Rust")
-    assert run.state.hulpvraag == "Hoe zeg ik nee?"
+    assert run.state.outcomes.hulpvraag == "Hoe zeg ik nee?"
     assert run.state.status == "ready"
     assert outcomes(run.state)["doelen"] == "Rust"
 
@@ -237,7 +238,7 @@ def test_pause_and_resume_keep_the_remaining_time():
     assert run.state.status == "paused"
     run.wait(1000)
     assert run.remaining() == pytest.approx(200)
-    assert run.state.time_up is False
+    assert run.state.timer.time_up is False
     run.cmd("pause")
     assert run.rejected() == "We pauzeren al."
     assert run.spoken(run.cmd("resume")) == ["We gaan verder."]
@@ -276,20 +277,20 @@ def test_extend_after_time_up_reopens_the_step_and_warns_again():
     run = started()
     run.wait(299)
     run.wait(30)  # 29 s over time
-    assert run.state.time_up
+    assert run.state.timer.time_up
     run.cmd("extend", seconds=120)  # 91 s left
-    assert not run.state.time_up and not run.state.warned
+    assert not run.state.timer.time_up and not run.state.timer.warned
     said = run.spoken(run.wait(40))
     assert said == ["Nog een minuut."]
     said = run.spoken(run.wait(60))
-    assert run.state.time_up and said[0].startswith("De tijd voor deze stap is om.")
+    assert run.state.timer.time_up and said[0].startswith("De tijd voor deze stap is om.")
 
 
 def test_extend_after_time_up_by_too_little_stays_over_time():
     run = started()
     run.wait(400)  # 100 s over
     run.cmd("extend")
-    assert run.state.time_up and run.remaining() == pytest.approx(-40)
+    assert run.state.timer.time_up and run.remaining() == pytest.approx(-40)
 
 
 def test_remaining_says_the_time_left_in_spoken_dutch():
@@ -405,14 +406,14 @@ def test_checklist_ticks_and_unticks():
     run.cmd("checklist", checklist="reflectie", index=2)
     run.cmd("checklist", checklist="reflectie", index=3, checked=True)
     run.cmd("checklist", checklist="reflectie", index=2, checked=False)
-    assert run.state.checklist == (("reflectie", 3),)
+    assert run.state.outcomes.checklist == (Mark("reflectie", 3),)
 
 
 def test_a_bad_checklist_index_is_rejected_not_a_crash():
     run = started()
     run.cmd("checklist", checklist="reflectie", index="twee")
     assert run.rejected() is not None
-    assert run.state.checklist == ()
+    assert run.state.outcomes.checklist == ()
 
 
 def test_unknown_command_kind_is_rejected():
@@ -435,4 +436,4 @@ def test_a_command_never_reads_the_clock_backwards():
     run.wait(100)
     run.t = 50  # a late, out-of-order event
     run.cmd("remaining")
-    assert remaining_seconds(run.state, run.state.last_clock) == pytest.approx(200)
+    assert remaining_seconds(run.state, run.state.timer.last_clock) == pytest.approx(200)

@@ -4,7 +4,7 @@ Invariants, checked after every event:
 - never a crash; the screen view is always JSON-ready;
 - exactly one current step: 0 <= step_index < len(steps);
 - time: for a timed step (planned seconds > 0) of a started meeting, right after the engine
-  applied an event at `now`, remaining_seconds(state, now) < 0 only when state.time_up is set,
+  applied an event at `now`, remaining_seconds(state, now) < 0 only when state.timer.time_up is set,
   and time_up is set only when remaining <= 0. (Remaining goes negative only "over time", after
   the end was announced and while the group has not moved on.) An untimed step is never
   shown as over time;
@@ -88,10 +88,10 @@ def check_invariants(run: Run) -> None:
     if s.status in ("running", "paused"):
         left = remaining_seconds(s, run.t)
         if planned_seconds(s) > 0:
-            assert left >= -1e-6 or s.time_up, (left, s.step.id)
-            assert not s.time_up or left <= 1e-6, (left, s.step.id)
+            assert left >= -1e-6 or s.timer.time_up, (left, s.step.id)
+            assert not s.timer.time_up or left <= 1e-6, (left, s.step.id)
         else:
-            assert not s.time_up and v["step"]["over_seconds"] == 0
+            assert not s.timer.time_up and v["step"]["over_seconds"] == 0
     ids = [line.source_id for line in s.transcript if line.source_id is not None]
     assert len(ids) == len(set(ids)), "an utterance was stored twice"
 

@@ -92,8 +92,8 @@ def test_repeat_until_all_pass_ends_the_step_when_a_whole_round_passes():
     assert run.spoken(effects)[0] == "Iedereen heeft gepast. Dan gaan we door."
     assert run.state.step_index == 1
     # Passes are counted per person per round.
-    assert run.state.passes == (("Ben", 0, 1), ("Dirk", 0, 1), ("Ben", 0, 2), ("Carla", 0, 2), ("Dirk", 0, 2),
-                                ("Eva", 0, 2))
+    assert [(p.name, p.step_index, p.round_number) for p in run.state.outcomes.passes] == [
+        ("Ben", 0, 1), ("Dirk", 0, 1), ("Ben", 0, 2), ("Carla", 0, 2), ("Dirk", 0, 2), ("Eva", 0, 2)]
     assert outcomes(run.state)["passes"] == {"Ben": 2, "Dirk": 2, "Carla": 1, "Eva": 1}
 
 
@@ -118,7 +118,7 @@ def test_without_a_limit_rounds_go_on_until_the_time_is_up():
         run.cmd("pass")
     assert run.state.step_index == 0 and run.state.round.number == 6
     run.wait(300)
-    assert run.state.time_up and run.state.step_index == 0
+    assert run.state.timer.time_up and run.state.step_index == 0
     run.cmd("next_step")
     assert run.state.step_index == 1
 

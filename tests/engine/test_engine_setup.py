@@ -85,7 +85,7 @@ def test_group_size_warning_outside_the_methods_range():
     assert "6" in big.warnings[0]
     # The warning is a notice on the screen, not a refusal: the meeting can start.
     run = Run(new_state(small))
-    assert run.state.notices == small.warnings
+    assert run.state.health.notices == small.warnings
     run.cmd("start")
     assert run.state.status == "running"
 

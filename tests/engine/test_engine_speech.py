@@ -59,10 +59,10 @@ def test_partials_are_shown_not_kept():
     run = meeting()
     effects = run.feed(Utterance("het gaat", 1, 2, final=False))
     assert [e.line for e in effects if isinstance(e, Transcribed)] == [{"partial": True, "text": "het gaat", "speaker": "Anna"}]
-    assert run.state.partial == "het gaat" and transcript(run.state) == []
+    assert run.state.speech.partial == "het gaat" and transcript(run.state) == []
     run.t = 5
     run.say("het gaat over mijn team", 1, 4, uid="f")
-    assert run.state.partial is None and len(transcript(run.state)) == 1
+    assert run.state.speech.partial is None and len(transcript(run.state)) == 1
 
 
 def test_empty_finals_are_not_kept():
@@ -76,7 +76,7 @@ def test_speech_before_start_is_ignored():
     run = Run.of("case-clinic")
     run.say("test test", 0, 1, uid="t")
     run.activity(True)
-    assert transcript(run.state) == [] and run.state.speech_since is None
+    assert transcript(run.state) == [] and run.state.speech.since is None
 
 
 def test_utterance_after_finish_is_still_kept_under_the_last_step():
@@ -86,7 +86,7 @@ def test_utterance_after_finish_is_still_kept_under_the_last_step():
     run.say("tot volgende week", 18, 19.5, uid="bye", at=21)
     assert transcript(run.state)[0]["text"] == "tot volgende week"
     run.feed(Utterance("partieel", 21, 22, final=False))
-    assert run.state.partial is None
+    assert run.state.speech.partial is None
 
 
 def test_each_utterance_id_is_stored_once():
@@ -128,7 +128,7 @@ def test_during_silence_nothing_is_transcribed_but_activity_counts():
     effects = run.say("ik moet even iets kwijt", t0 + 10, t0 + 16, uid="s", at=t0 + 17)
     effects += run.feed(Utterance("ik moet", t0 + 10, t0 + 12, final=False))
     assert not any(isinstance(e, Transcribed) for e in effects)
-    assert transcript(run.state) == [] and run.state.partial is None
+    assert transcript(run.state) == [] and run.state.speech.partial is None
     assert speaking_totals(run.state, run.t, step_index=2) == {GROUP: pytest.approx(6)}
     assert run.spoken(effects) == []  # never announced
 
@@ -235,7 +235,7 @@ def test_a_silence_step_shows_no_partials_even_when_the_file_forgets_transcribe_
     effects = run.feed(Utterance("ik moet", 1, 2, final=False))
     effects += run.say("ik moet even iets kwijt", 1, 3, uid="s")
     assert not any(isinstance(e, Transcribed) for e in effects)
-    assert run.state.partial is None and transcript(run.state) == []
+    assert run.state.speech.partial is None and transcript(run.state) == []
 
 
 def test_a_spoken_command_is_not_kept_as_what_someone_said():
@@ -252,7 +252,7 @@ def test_a_spoken_command_is_not_kept_as_what_someone_said():
     texts = [line["text"] for line in transcript(run.state)]
     assert texts == ["wat heb je al geprobeerd"]
     assert [e["by"] for e in outcomes(run.state)["items"]["vraag"]] == ["Ben"]
-    assert run.state.passes[-1][0] == "Carla"
+    assert run.state.outcomes.passes[-1].name == "Carla"
     # Ids stay unique after a line is taken back.
     run.say("nog een vraag", t + 8, t + 9)
     ids = [line["id"] for line in transcript(run.state)]

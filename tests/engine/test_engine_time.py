@@ -51,7 +51,7 @@ def test_time_up_announces_and_waits_by_default():
     effects = run.wait(60)
     assert run.spoken(effects) == ["De tijd voor de casus is om. Zeg 'volgende stap' als jullie zover zijn."]
     assert [e.kind for e in effects if isinstance(e, Chime)] == ["end"]
-    assert run.state.time_up and run.state.step_index == 0
+    assert run.state.timer.time_up and run.state.step_index == 0
     assert run.spoken(run.wait(600)) == []  # said once, and we keep waiting
     v = view(run.state, run.t)["step"]
     assert v["time_up"] and v["over_seconds"] == pytest.approx(600)
@@ -135,7 +135,7 @@ def test_over_time_is_tracked_per_step():
 def test_time_in_a_round_runs_out_like_any_step():
     run = started(round_step(minutes=2, max_rounds=3))
     run.wait(120)
-    assert run.state.time_up and run.state.round.turn == "Ben"
+    assert run.state.timer.time_up and run.state.round.turn == "Ben"
     # The round can still be finished after the time is up.
     run.cmd("pass")
     assert run.state.round.turn == "Carla" and run.rejected() is None
@@ -159,7 +159,7 @@ def test_an_untimed_step_never_times_out():
     run = Run.of(method=untimed())
     run.cmd("start")
     assert run.spoken(run.wait(3600, tick_every=60)) == []
-    assert not run.state.time_up and run.state.step_index == 0
+    assert not run.state.timer.time_up and run.state.step_index == 0
 
 
 def test_an_untimed_step_is_not_shown_or_booked_as_over_time():

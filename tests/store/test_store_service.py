@@ -186,7 +186,7 @@ def test_the_loaded_state_is_the_replay_of_the_log(tmp_path, lib, clock):
     for stored in service.store.events(mid):
         state, _ = apply(state, stored.event, stored.at)
     assert state.transcript == live.transcript and state.step_index == live.step_index
-    assert state.round == live.round and state.speaking == live.speaking
+    assert state.round == live.round and state.speech.booked == live.speech.booked
     again = MeetingService(tmp_path, lib, clock=Clock(0))
     now = again.now(mid)
     assert remaining_seconds(again.state(mid), now) == pytest.approx(remaining_seconds(live, service.now(mid)))

@@ -1,0 +1,111 @@
+"""Commands that change the record, not the flow: tips, ratings, corrections, notes, outcomes."""
+
+from __future__ import annotations
+
+from facilitator.events import Command, Effect, Noted, Transcribed
+from facilitator.engine import cues, speech
+from facilitator.engine.state import GROUP, Mark, Outcome, State
+from facilitator.engine.view import line_dict
+
+RATINGS = {"W", "N", "K"}
+OUTCOME_KINDS = {"volgende_stap", "nuttig", "doelen", "terugkoppeling"}
+
+
+def _tip(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    ref = cmd.args.get("utterance")
+    if ref is None:
+        candidates = [i for i, line in enumerate(state.transcript) if line.type != "notitie"]
+        index = candidates[-1] if candidates else None
+    else:
+        index = speech.find_line(state, ref)
+    if index is None:
+        return cues.reject(state, out, "tip", "Er is nog niets gezegd om als tip te markeren.")
+    state = speech.replace_line(state, index, type="tip")
+    out.append(Noted({"kind": "tip", "line": line_dict(state, state.transcript[index])}))
+    return state
+
+
+def _set_hulpvraag(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    text = str(cmd.args.get("text", "")).strip()
+    if not text:
+        return cues.reject(state, out, "set_hulpvraag", "De hulpvraag is leeg.")
+    out.append(Noted({"kind": "hulpvraag", "text": text}))
+    return state.evolve(outcomes=state.outcomes.evolve(hulpvraag=text))
+
+
+def _set_outcome(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    kind = cmd.args.get("kind")
+    text = str(cmd.args.get("text", "")).strip()
+    if kind not in OUTCOME_KINDS:
+        return cues.reject(state, out, "set_outcome",
+                           f"Onbekende uitkomst; kies uit {', '.join(sorted(OUTCOME_KINDS))}.")
+    kept = tuple(o for o in state.outcomes.noted if o.kind != kind)
+    out.append(Noted({"kind": kind, "text": text}))
+    noted = kept + (Outcome(kind, text),) if text else kept
+    return state.evolve(outcomes=state.outcomes.evolve(noted=noted))
+
+
+def _rate(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    rating = str(cmd.args.get("rating", "")).upper() or None
+    index = speech.find_line(state, cmd.args.get("utterance"))
+    if index is None:
+        return cues.reject(state, out, "rate", "Die regel bestaat niet.")
+    if rating not in RATINGS and rating not in (None, "-"):
+        return cues.reject(state, out, "rate", "Kies W (warm), N (neutraal) of K (koud).")
+    state = speech.replace_line(state, index, rating=None if rating in (None, "-") else rating)
+    out.append(Noted({"kind": "rating", "line": line_dict(state, state.transcript[index])}))
+    return state
+
+
+def _correct(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    index = speech.find_line(state, cmd.args.get("utterance"))
+    if index is None:
+        return cues.reject(state, out, "correct", "Die regel bestaat niet.")
+    changes = {}
+    if "text" in cmd.args:
+        changes["text"] = str(cmd.args["text"]).strip()
+    if "speaker" in cmd.args:
+        speaker = str(cmd.args["speaker"])
+        if speaker not in state.setup.participants and speaker != GROUP:
+            return cues.reject(state, out, "correct", f"'{speaker}' is geen deelnemer.")
+        changes["speaker"] = speaker
+    if "type" in cmd.args:
+        changes["type"] = cmd.args["type"] or None
+    if not changes:
+        return cues.reject(state, out, "correct", "Er is niets om te verbeteren.")
+    state = speech.replace_line(state, index, corrected=True, **changes)
+    line = line_dict(state, state.transcript[index])
+    out.append(Noted({"kind": "correction", "line": line}))
+    out.append(Transcribed(line))
+    return state
+
+
+def _note(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    text = str(cmd.args.get("text", "")).strip()
+    if not text:
+        return cues.reject(state, out, "note", "De notitie is leeg.")
+    state, line = speech.add_note(state, cmd.by, text, now)
+    out.append(Transcribed(line_dict(state, line)))
+    return state
+
+
+def _checklist(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    try:
+        mark = Mark(str(cmd.args.get("checklist")), int(cmd.args.get("index", -1)))
+    except (TypeError, ValueError):
+        return cues.reject(state, out, "checklist", "Geef het nummer van het punt op de checklist.")
+    ticked = tuple(m for m in state.outcomes.checklist if m != mark)
+    if cmd.args.get("checked", True):
+        ticked += (mark,)
+    return state.evolve(outcomes=state.outcomes.evolve(checklist=ticked))
+
+
+HANDLERS = {
+    "tip": _tip,
+    "set_hulpvraag": _set_hulpvraag,
+    "set_outcome": _set_outcome,
+    "rate": _rate,
+    "correct": _correct,
+    "note": _note,
+    "checklist": _checklist,
+}

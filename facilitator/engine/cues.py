@@ -1,0 +1,30 @@
+"""Saying things: the one place the engine emits a cue (and a chime) or rejects a command."""
+
+from __future__ import annotations
+
+from facilitator.events import Chime, Effect, Rejected, Say
+from facilitator.engine import phrases
+from facilitator.engine.state import State
+
+
+def names(state: State) -> dict:
+    """The names a cue may fill in: {inbrenger}, {procesbegeleider}."""
+    return {"inbrenger": state.setup.inbrenger, "procesbegeleider": state.setup.procesbegeleider}
+
+
+def fill(state: State, template: str) -> str:
+    return phrases.fill(template, **names(state))
+
+
+def say(state: State, out: list[Effect], text: str, kind: str, chime: bool = False) -> State:
+    if chime:
+        out.append(Chime("warning" if kind == "warning" else "end" if kind == "end" else "announce"))
+    if "{" in text:  # warning and end cues may name the inbrenger too
+        text = fill(state, text)
+    out.append(Say(text, kind))  # type: ignore[arg-type]
+    return state.evolve(last_say=text)
+
+
+def reject(state: State, out: list[Effect], command: str, reason: str) -> State:
+    out.append(Rejected(command, reason))
+    return state.evolve(last_rejected=reason)

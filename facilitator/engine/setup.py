@@ -1,0 +1,86 @@
+"""A meeting's setup: the method, who sits where, and the options a group can change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+from facilitator.errors import UserError
+from methods import Method
+
+
+class SetupError(UserError, ValueError):
+    """The meeting cannot be set up as asked; the message is one Dutch sentence."""
+
+    code = "setup_invalid"
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the facilitator behaves; every field has a default a group can change."""
+
+    warning_seconds: int = 60
+    # At the end of a step's time: move on by itself, or say so and wait for "volgende stap".
+    auto_advance: bool = False
+    # "procesbegeleider": spoken step changes only count when the procesbegeleider says them.
+    step_commands_by: Literal["anyone", "procesbegeleider"] = "anyone"
+    # Time the process was down (crash, power cut) counts as a pause, not as meeting time.
+    downtime_is_pause: bool = True
+    # The procesbegeleider chairs and is not called for items in rounds.
+    procesbegeleider_in_rounds: bool = False
+    # A gentle per-turn budget when the method gives none (None: no turn warnings).
+    turn_seconds: Optional[int] = None
+
+    @classmethod
+    def from_dict(cls, data: Optional[dict]) -> "Options":
+        if not data:
+            return cls()
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(data) - known
+        if unknown:
+            raise SetupError(f"Onbekende optie(s): {', '.join(sorted(unknown))}.")
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Setup:
+    method: Method
+    participants: tuple[str, ...]
+    inbrenger: str
+    procesbegeleider: Optional[str] = None
+    options: Options = field(default_factory=Options)
+    hulpvraag: Optional[str] = None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        size = self.method.group_size
+        if size and not (size[0] <= len(self.participants) <= size[1]):
+            return (f"{self.method.name} werkt het best met {size[0]} tot {size[1]} mensen; jullie zijn met {len(self.participants)}.",)
+        return ()
+
+
+def make_setup(method: Method, participants, inbrenger: str, procesbegeleider: Optional[str] = None,
+               options: Optional[dict] = None, hulpvraag: Optional[str] = None) -> Setup:
+    """Check a meeting's setup; every problem is one clear Dutch sentence."""
+    names = tuple(" ".join(str(p).split()) for p in participants)
+    names = tuple(n for n in names if n)
+    if len(names) < 2:
+        raise SetupError("Geef minstens twee deelnemers op, in de volgorde waarin ze zitten.")
+    lowered = [n.casefold() for n in names]
+    dupes = sorted({n for n in names if lowered.count(n.casefold()) > 1})
+    if dupes:
+        raise SetupError(f"Namen moeten uniek zijn; dubbel: {', '.join(dupes)}. Voeg bijvoorbeeld een initiaal toe.")
+    by_fold = {n.casefold(): n for n in names}
+    inbrenger_name = by_fold.get(" ".join(str(inbrenger or "").split()).casefold())
+    if inbrenger_name is None:
+        raise SetupError(f"De inbrenger '{inbrenger}' staat niet bij de deelnemers ({', '.join(names)}).")
+    pb_name = None
+    if procesbegeleider:
+        pb_name = by_fold.get(" ".join(str(procesbegeleider).split()).casefold())
+        if pb_name is None:
+            raise SetupError(f"De procesbegeleider '{procesbegeleider}' staat niet bij de deelnemers ({', '.join(names)}).")
+        if pb_name == inbrenger_name:
+            raise SetupError("De inbrenger kan niet ook de procesbegeleider zijn.")
+    opts = Options.from_dict(options) if not isinstance(options, Options) else options
+    return Setup(method=method, participants=names, inbrenger=inbrenger_name, procesbegeleider=pb_name,
+                 options=opts, hulpvraag=(hulpvraag or None))
