@@ -62,3 +62,46 @@ def clear(db_path: Path) -> None:
         path_for(db_path).unlink()
     except FileNotFoundError:
         pass
+
+
+def save_on_stop(store, unsaved: list[Unsaved]) -> str:
+    """Close the store, keeping what it could not take in the recovery file; one sentence on what happened."""
+    if not unsaved:
+        clear(store.path)
+        store.close()
+        return "Alles is bewaard."
+    count = sum(len(u.events) + (u.record is not None) for u in unsaved)
+    try:
+        where = write(store.path, unsaved)
+    except OSError:
+        return (f"Let op: {count} wijziging(en) in {len(unsaved)} bijeenkomst(en) konden niet worden bewaard, "
+                "ook niet in een herstelbestand (schijf vol?). Ze zijn verloren.")
+    store.close()
+    return (f"De database kon niet alles opslaan: {count} wijziging(en) in {len(unsaved)} bijeenkomst(en) "
+            f"staan in {where} en worden bij de volgende start ingelezen.")
+
+
+def replay_into(store, store_error: type) -> Optional[str]:
+    """Put the last stop's recovery file into the store; what could not go in yet stays in the file."""
+    try:
+        unsaved = read(store.path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"Het herstelbestand {path_for(store.path)} is onleesbaar; het is bewaard."
+    if not unsaved:
+        return None
+    for done, item in enumerate(unsaved):
+        try:
+            exists = store.meeting(item.meeting_id) is not None
+            if not exists and item.record is not None:
+                store.create_meeting(item.meeting_id, item.method_id, item.record, 0.0)
+                exists = True
+            if exists:  # (a meeting deleted since has nothing to come back to)
+                store.append(item.meeting_id, item.events)
+        except store_error as exc:
+            try:
+                write(store.path, unsaved[done:])  # never replay the meetings that did go in twice
+            except OSError:
+                pass
+            return f"Het herstelbestand kon nog niet worden ingelezen: {exc}"
+    clear(store.path)
+    return f"Wat bij het vorige stoppen niet in de database kon ({len(unsaved)} bijeenkomst(en)), is nu bewaard."

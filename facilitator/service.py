@@ -7,7 +7,7 @@ log and the fan-out of effects. One lock serialises a meeting's events.
 
 from __future__ import annotations
 
-import queue
+import logging
 import threading
 import time
 import uuid
@@ -17,15 +17,18 @@ from typing import Any, Callable, Optional
 
 from methods import Library, Method
 from facilitator import recovery, verslag
+from facilitator.limits import check_setup
 from facilitator.engine import apply, make_setup, new_state, outcomes, transcript, view
 from facilitator.engine.state import SetupError, State
 from facilitator.events import (COMMAND_KINDS, Command, DeviceEvent, Effect, Event, Noted, Rejected, Say,
                                 StateChanged, Tick, Transcribed, to_dict)
 from facilitator.store import Store, StoreError
+from facilitator.subscription import Subscription
 
 __all__ = ["MeetingService", "SetupError", "UnknownMeeting", "Subscription"]
 
 HEARTBEAT_SECONDS = 1.0
+log = logging.getLogger("facilitator.service")
 
 
 class UnknownMeeting(KeyError):
@@ -35,37 +38,6 @@ class UnknownMeeting(KeyError):
 
     def __str__(self) -> str:
         return f"Bijeenkomst '{self.meeting_id}' bestaat niet. Zie 'facilitator meetings list'."
-
-
-class Subscription:
-    """A viewer's queue of updates; a slow viewer loses old updates, never blocks the meeting."""
-
-    def __init__(self, service: "MeetingService", meeting_id: str, maxsize: int = 500):
-        self._service = service
-        self.meeting_id = meeting_id
-        self._queue: "queue.Queue[dict]" = queue.Queue(maxsize=maxsize)
-        self.dropped = 0
-
-    def put(self, message: dict) -> None:
-        while True:
-            try:
-                self._queue.put_nowait(message)
-                return
-            except queue.Full:
-                try:
-                    self._queue.get_nowait()
-                    self.dropped += 1
-                except queue.Empty:
-                    pass
-
-    def get(self, timeout: Optional[float] = None) -> Optional[dict]:
-        try:
-            return self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return None
-
-    def close(self) -> None:
-        self._service._unsubscribe(self)
 
 
 @dataclass
@@ -93,6 +65,7 @@ class MeetingService:
         self._live: dict[str, _Live] = {}
         self._listeners: list[Callable[[str, Effect], None]] = []
         self._adapter_notices: dict[str, str] = {}  # e.g. "voice": why the room is not heard
+        self.tick_failures: dict[str, str] = {}     # "tick:<meeting id>": the error type, reported once
         #: What the start read back from the last stop's recovery file, as a sentence (or None).
         self.recovered: Optional[str] = self._read_recovery()
 
@@ -106,40 +79,10 @@ class MeetingService:
                     self._persist(live)
             unsaved = [recovery.Unsaved(live.id, live.state.method.id, live.record, list(live.pending))
                        for live in self._live.values() if live.record is not None or live.pending]
-            if not unsaved:
-                recovery.clear(self.store.path)
-                self.store.close()
-                return "Alles is bewaard."
-            count = sum(len(u.events) + (u.record is not None) for u in unsaved)
-            try:
-                where = recovery.write(self.store.path, unsaved)
-            except OSError:
-                return (f"Let op: {count} wijziging(en) in {len(unsaved)} bijeenkomst(en) konden niet worden "
-                        "bewaard, ook niet in een herstelbestand (schijf vol?). Ze zijn verloren.")
-            self.store.close()
-            return (f"De database kon niet alles opslaan: {count} wijziging(en) in {len(unsaved)} bijeenkomst(en) "
-                    f"staan in {where} en worden bij de volgende start ingelezen.")
+            return recovery.save_on_stop(self.store, unsaved)
 
     def _read_recovery(self) -> Optional[str]:
-        """Replay the last stop's recovery file into the store; keep the file if that fails again."""
-        try:
-            unsaved = recovery.read(self.store.path)
-        except (OSError, ValueError, KeyError, TypeError):
-            return f"Het herstelbestand {recovery.path_for(self.store.path)} is onleesbaar; het is bewaard."
-        if not unsaved:
-            return None
-        try:
-            for item in unsaved:
-                exists = self.store.meeting(item.meeting_id) is not None
-                if not exists and item.record is not None:
-                    self.store.create_meeting(item.meeting_id, item.method_id, item.record, 0.0)
-                    exists = True
-                if exists:
-                    self.store.append(item.meeting_id, item.events)
-        except StoreError as exc:
-            return f"Het herstelbestand kon nog niet worden ingelezen: {exc.message}"
-        recovery.clear(self.store.path)
-        return f"Wat bij het vorige stoppen niet in de database kon ({len(unsaved)} bijeenkomst(en)), is nu bewaard."
+        return recovery.replay_into(self.store, StoreError)
 
     # -- listeners ------------------------------------------------------------
 
@@ -166,6 +109,7 @@ class MeetingService:
     def create(self, method_id: str, participants: list[str], inbrenger: str, procesbegeleider: Optional[str] = None,
                hulpvraag: Optional[str] = None, options: Optional[dict] = None) -> str:
         method = self.library.get(method_id)
+        options = check_setup(participants, inbrenger, procesbegeleider, hulpvraag, options)
         try:
             setup = make_setup(method, participants, inbrenger, procesbegeleider, options, hulpvraag)
         except TypeError as exc:
@@ -301,11 +245,21 @@ class MeetingService:
             for live in list(self._live.values()):
                 if live.state.status not in ("running", "paused"):
                     continue
-                self._apply(live, Tick())
-                now = self._now(live)
-                if now - live.last_heartbeat >= HEARTBEAT_SECONDS:
-                    live.last_heartbeat = now
-                    self._persist(live, heartbeat=now)
+                try:
+                    self._apply(live, Tick())
+                    now = self._now(live)
+                    if now - live.last_heartbeat >= HEARTBEAT_SECONDS:
+                        live.last_heartbeat = now
+                        self._persist(live, heartbeat=now)
+                except Exception as exc:  # one broken meeting must never stop the clock of the others
+                    self._tick_failed(live, exc)
+
+    def _tick_failed(self, live: _Live, exc: Exception) -> None:
+        """Report a meeting whose tick fails: once in the log (its type only) and on its screens."""
+        key = f"tick:{live.id}"
+        if key not in self.tick_failures:
+            log.error("tick van bijeenkomst %s mislukt: %s", live.id, type(exc).__name__)
+        self.tick_failures[key] = type(exc).__name__
 
     def _apply(self, live: _Live, event: Event, at: Optional[float] = None) -> list[Effect]:
         now = self._now(live) if at is None else at
@@ -377,6 +331,9 @@ class MeetingService:
         if self.store.notice and self.store.notice not in notices:
             notices.append(self.store.notice)
         notices += [n for n in self._adapter_notices.values() if n not in notices]
+        if f"tick:{live.id}" in self.tick_failures:
+            notices.append("Deze bijeenkomst loopt vast door een fout; de andere bijeenkomsten lopen door. "
+                           "Begin zo nodig een nieuwe.")
         data["notices"] = notices
         return data
 

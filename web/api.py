@@ -7,17 +7,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from web import meetings as m
-from web import shaping
+from web import schemas, shaping
 from web.errors import fail
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _body() -> dict[str, Any]:
-    data = request.get_json(force=True, silent=True)
-    if not isinstance(data, dict):
-        fail(400, "Verwacht een JSON-object in de body.")
-    return data
+    return schemas.json_body()
 
 
 def _string(data: dict[str, Any], name: str, *, required: bool = False) -> str | None:
@@ -63,6 +60,7 @@ def create():
     options = data.get("options")
     if options is not None and not isinstance(options, dict):
         fail(400, "Het veld 'options' moet een object zijn.")
+    schemas.validate(schemas.CreateMeeting, data)  # sizes and storable text, after the plain type checks
     try:
         meeting_id = m.service().create(
             method_id, [p.strip() for p in participants], inbrenger,
@@ -137,6 +135,7 @@ def checklist(meeting_id: str):
     index, checked = data.get("index"), data.get("checked")
     if not isinstance(index, int) or isinstance(index, bool) or not isinstance(checked, bool):
         fail(400, "Geef 'index' (een getal) en 'checked' (true of false).")
+    schemas.validate(schemas.Checklist, data)
     result = m.call("set_checklist", meeting_id, checklist_id, index, checked)
     if not isinstance(result, dict):
         result = {"ok": True, "reason": None}

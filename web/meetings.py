@@ -88,6 +88,9 @@ def run_command(meeting_id: str, kind: str, args: dict[str, Any], source: str,
                 by: Optional[str] = None) -> dict[str, Any]:
     """Send one command; bad arguments become a 400 with the service's own sentence."""
     check_id(meeting_id)
+    from web.schemas import check_command
+
+    args = check_command(kind, args, by)
     try:
         return service().command(meeting_id, kind, source=source, by=by, **args)
     except UnknownMeeting:
