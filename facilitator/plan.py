@@ -1,4 +1,5 @@
-"""The agenda of a meeting: each step with its planned start and end, who speaks, what happens."""
+"""The agenda of a meeting: each step with its planned start and end, who speaks, what happens;
+and the invitation that goes out before it (date, time, place, purpose, programme, preparation)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def _who(setup: Setup, roles) -> list[str]:
     names: list[str] = []
     for role in roles:
         if role == "inbrenger":
-            names.append(setup.inbrenger)
+            names.append(setup.inbrenger or "de inbrenger")
         elif role == "procesbegeleider":
             names.append(setup.procesbegeleider or "de facilitator")
         elif role == "deelnemers":
@@ -37,7 +38,7 @@ def agenda(setup: Setup, start: Optional[datetime] = None) -> dict[str, Any]:
     rows = []
     for i, step in enumerate(setup.method.steps, start=1):
         end = t + timedelta(minutes=step.planned_minutes)
-        what = step.cue.replace("{inbrenger}", setup.inbrenger).replace(
+        what = step.cue.replace("{inbrenger}", setup.inbrenger or "de inbrenger").replace(
             "{procesbegeleider}", setup.procesbegeleider or "de procesbegeleider")
         row = {
             "number": i,
@@ -72,3 +73,46 @@ def agenda(setup: Setup, start: Optional[datetime] = None) -> dict[str, Any]:
         "warnings": list(setup.warnings),
         "steps": rows,
     }
+
+
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december")
+
+
+def dutch_date(day: datetime) -> str:
+    """'dinsdag 8 december 2026', whatever the machine's locale."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def invitation(setup: Setup, start: datetime, place: Optional[str] = None) -> str:
+    """The Dutch invitation to send the group: when, where, why, the programme with clock times,
+    and how to prepare (the method's own preparation list)."""
+    plan = agenda(setup, start)
+    method = setup.method
+    lines = [f"Uitnodiging: {method.name}", ""]
+    lines.append(f"Datum: {dutch_date(start)}")
+    lines.append(f"Tijd: {plan['start']} tot {plan['end']} uur")
+    lines.append(f"Plaats: {place or 'nog te bepalen'}")
+    lines.append(f"Deelnemers: {', '.join(plan['participants'])}")
+    if setup.procesbegeleider:
+        lines.append(f"Procesbegeleider: {setup.procesbegeleider}")
+    lines += ["", "Waarom we bij elkaar komen", method.purpose]
+    lines += ["", "Wie een casus inbrengt"]
+    if setup.inbrenger:
+        lines.append(f"{setup.inbrenger} brengt een casus in. Inbrengen is altijd vrijwillig.")
+    else:
+        lines.append("Inbrengen is altijd vrijwillig. Wie een casus inbrengt, kiezen we tijdens de bijeenkomst.")
+    lines += ["", "Het programma"]
+    for row in plan["steps"]:
+        untimed = " (zonder vaste tijd)" if not row["minutes"] else ""
+        lines.append(f"{row['start']}–{row['end']}  {row['number']}. {row['title']}{untimed}")
+    # What the invited do beforehand; a method without such a list has only the facilitator's
+    # (materials, the room), which the invited may as well know.
+    preparing = method.invite_preparation or method.preparation
+    if preparing:
+        lines += ["", "Zo bereid je je voor"] + [f"- {item}" for item in preparing]
+    # Seed 003, voorbereiding: explain the purpose clearly and compactly, ask for voluntary
+    # participation, agree on the practical matters; seed 004, spelregel 3: what is said stays in the group.
+    lines += ["", "Meedoen is vrijwillig. Wat we bespreken, blijft binnen de groep. Tot dan!"]
+    return "\n".join(lines) + "\n"

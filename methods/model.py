@@ -216,6 +216,16 @@ class Step(_Frozen):
         return self.minutes
 
 
+class InbrengerChoice(_Frozen):
+    """How the method chooses who brings the case during the meeting (not at setup)."""
+
+    how: Literal["vrijwillig", "scores", "groep"] = Field(
+        description="vrijwillig: who wants to; scores: topics with a score, the highest first; groep: the group decides")
+    needed_from: str = Field(description="the first step that needs the inbrenger: before it starts, someone is chosen")
+    question: str = Field(min_length=1, description="said when that step is reached and no one is chosen yet")
+    cue: Optional[str] = Field(None, description="that step's cue after a choice in the meeting, instead of its own")
+
+
 class Method(_Frozen):
     """A whole method: its steps, rules and the source it comes from."""
 
@@ -233,6 +243,10 @@ class Method(_Frozen):
     rules: tuple[str, ...] = ()
     closing_questions: tuple[str, ...] = ()
     preparation: tuple[str, ...] = ()
+    invite_preparation: tuple[str, ...] = Field(
+        (), description="what the invited do before the meeting, for the invitation")
+    inbrenger_choice: Optional[InbrengerChoice] = Field(
+        None, description="the inbrenger is chosen during the meeting, as the source says")
     steps: tuple[Step, ...] = Field(min_length=1)
     user: bool = Field(False, description="loaded from the user's folder")
     path: Optional[str] = Field(None, description="the file it was loaded from")
@@ -255,7 +269,24 @@ class Method(_Frozen):
             if step.id in seen:
                 raise ValueError(f"stap-id '{step.id}' komt twee keer voor")
             seen.add(step.id)
+        choice = self.inbrenger_choice
+        if choice is not None:
+            if choice.needed_from not in seen:
+                raise ValueError(f"inbrenger_choice.needed_from: stap '{choice.needed_from}' bestaat niet")
+            for step in self.steps:
+                if step.id == choice.needed_from:
+                    break
+                # Said before anyone is chosen: a cue that names the inbrenger would name nobody.
+                texts = [step.cue, step.warning or "", step.end or ""]
+                if step.round is not None:
+                    texts += [step.round.turn_cue or "", step.round.inbrenger_responds or "", step.round.open_cue or ""]
+                if any("{inbrenger}" in t for t in texts) or "{inbrenger}" in choice.question:
+                    raise ValueError(f"stap '{step.id}' noemt {{inbrenger}}, maar die is dan nog niet gekozen")
         return self
+
+    @property
+    def chooses_inbrenger(self) -> bool:
+        return self.inbrenger_choice is not None
 
     @property
     def step_minutes(self) -> tuple[float, float]:

@@ -30,34 +30,44 @@ def _service(ctx: CliContext):
 @click.command()
 @click.argument("method_id")
 @click.option("--participants", "-p", required=True, help='Namen in zitvolgorde, met komma\'s: "Anna,Ben,Carla".')
-@click.option("--inbrenger", "-i", default=None, help="Wie de casus inbrengt (standaard: de eerste naam).")
+@click.option("--inbrenger", "-i", default=None, help="Wie de casus inbrengt, als dat al bekend is.")
 @click.option("--procesbegeleider", default=None, help="Als een persoon de bijeenkomst leidt.")
 @click.option("--start", "start_time", default=None, help="Begintijd, bijvoorbeeld 14:00.")
+@click.option("--date", "date_text", default=None, help="Datum, bijvoorbeeld 2026-12-08 of 8-12-2026.")
+@click.option("--place", default=None, help="Waar de bijeenkomst is, voor de uitnodiging.")
+@click.option("--invite", is_flag=True, help="Schrijf een uitnodiging om rond te sturen.")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @click.pass_obj
-def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, start_time, as_json) -> None:
-    """De opzet van de bijeenkomst: elke stap met begin- en eindtijd."""
-    from facilitator.plan import agenda
+def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, start_time, date_text, place,
+         invite, as_json) -> None:
+    """De opzet van de bijeenkomst: elke stap met begin- en eindtijd (of, met --invite, de uitnodiging)."""
+    from facilitator.plan import agenda, invitation
 
     method = ctx.method(method_id)
     names = _names(participants)
     try:
-        setup = make_setup(method, names, inbrenger or (names[0] if names else ""), procesbegeleider)
+        setup = make_setup(method, names, inbrenger, procesbegeleider, planning=True)
     except SetupError as exc:
         fail(str(exc), code=2)
-    start = None
+    start = datetime.now().replace(second=0, microsecond=0)
+    if date_text:
+        start = _date(date_text, start)
     if start_time:
         try:
             t = datetime.strptime(start_time, "%H:%M")
         except ValueError:
             fail(f"Begintijd '{start_time}' begrijp ik niet; schrijf bijvoorbeeld 14:00.", code=2)
-        start = datetime.now().replace(hour=t.hour, minute=t.minute, second=0, microsecond=0)
+        start = start.replace(hour=t.hour, minute=t.minute)
+    if invite:
+        click.echo(invitation(setup, start, place), nl=False)
+        return
     data = agenda(setup, start)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{data['method']['name']}: {data['start']}–{data['end']} ({data['total_minutes']:g} minuten)")
-    click.echo(f"Deelnemers: {', '.join(data['participants'])}; inbrenger: {data['inbrenger']}")
+    click.echo(f"Deelnemers: {', '.join(data['participants'])}; "
+               f"inbrenger: {data['inbrenger'] or 'kiezen we tijdens de bijeenkomst'}")
     for warning in data["warnings"]:
         click.echo(f"Let op: {warning}")
     for row in data["steps"]:
@@ -76,6 +86,16 @@ def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, 
                 f"{r['max_rounds']} ronde(s)" if r["max_rounds"] else "rondes zolang er tijd is")
             click.echo(f"             ronde: {r['per_person']} {r['item']} per persoon, {more}")
         click.echo(f"             \"{row['what']}\"")
+
+
+def _date(text: str, base: datetime) -> datetime:
+    for form in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            day = datetime.strptime(text.strip(), form)
+        except ValueError:
+            continue
+        return base.replace(year=day.year, month=day.month, day=day.day)
+    fail(f"Datum '{text}' begrijp ik niet; schrijf bijvoorbeeld 2026-12-08 of 8-12-2026.", code=2)
 
 
 @click.command()

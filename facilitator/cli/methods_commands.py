@@ -170,6 +170,8 @@ def method_detail(method: Method) -> dict:
             "rules": list(method.rules),
             "closing_questions": list(method.closing_questions),
             "preparation": list(method.preparation),
+            "invite_preparation": list(method.invite_preparation),
+            "inbrenger_choice": method.inbrenger_choice.model_dump() if method.inbrenger_choice else None,
             "steps": [step_detail(s) for s in method.steps],
             "path": method.path,
         }

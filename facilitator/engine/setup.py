@@ -46,7 +46,7 @@ class Options:
 class Setup:
     method: Method
     participants: tuple[str, ...]
-    inbrenger: str
+    inbrenger: Optional[str]   # None: chosen during the meeting (methods that say so), or not yet known
     procesbegeleider: Optional[str] = None
     options: Options = field(default_factory=Options)
     hulpvraag: Optional[str] = None
@@ -59,9 +59,13 @@ class Setup:
         return ()
 
 
-def make_setup(method: Method, participants, inbrenger: str, procesbegeleider: Optional[str] = None,
-               options: Optional[dict] = None, hulpvraag: Optional[str] = None) -> Setup:
-    """Check a meeting's setup; every problem is one clear Dutch sentence."""
+def make_setup(method: Method, participants, inbrenger: Optional[str], procesbegeleider: Optional[str] = None,
+               options: Optional[dict] = None, hulpvraag: Optional[str] = None, planning: bool = False) -> Setup:
+    """Check a meeting's setup; every problem is one clear Dutch sentence.
+
+    Without an inbrenger the method must choose one during the meeting, unless this is only
+    a plan (`planning`): then the inbrenger is simply not known yet.
+    """
     names = tuple(" ".join(str(p).split()) for p in participants)
     names = tuple(n for n in names if n)
     if len(names) < 2:
@@ -71,15 +75,19 @@ def make_setup(method: Method, participants, inbrenger: str, procesbegeleider: O
     if dupes:
         raise SetupError(f"Namen moeten uniek zijn; dubbel: {', '.join(dupes)}. Voeg bijvoorbeeld een initiaal toe.")
     by_fold = {n.casefold(): n for n in names}
-    inbrenger_name = by_fold.get(" ".join(str(inbrenger or "").split()).casefold())
-    if inbrenger_name is None:
+    wanted = " ".join(str(inbrenger or "").split())
+    inbrenger_name = by_fold.get(wanted.casefold()) if wanted else None
+    if wanted and inbrenger_name is None:
         raise SetupError(f"De inbrenger '{inbrenger}' staat niet bij de deelnemers ({', '.join(names)}).")
+    if not wanted and not (planning or method.chooses_inbrenger):
+        raise SetupError(f"Zeg wie de casus inbrengt: bij {method.name} kiest de groep dat niet tijdens de "
+                         "bijeenkomst.")
     pb_name = None
     if procesbegeleider:
         pb_name = by_fold.get(" ".join(str(procesbegeleider).split()).casefold())
         if pb_name is None:
             raise SetupError(f"De procesbegeleider '{procesbegeleider}' staat niet bij de deelnemers ({', '.join(names)}).")
-        if pb_name == inbrenger_name:
+        if inbrenger_name is not None and pb_name == inbrenger_name:
             raise SetupError("De inbrenger kan niet ook de procesbegeleider zijn.")
     opts = Options.from_dict(options) if not isinstance(options, Options) else options
     return Setup(method=method, participants=names, inbrenger=inbrenger_name, procesbegeleider=pb_name,

@@ -43,7 +43,7 @@ def one_sentence(text: str) -> bool:
 # -- plan ------------------------------------------------------------------------------------
 
 def test_plan_case_clinic_times_add_up_from_14_00(data):
-    out = fac(data, "plan", "case-clinic", "--participants", PEOPLE, "--start", "14:00")
+    out = fac(data, "plan", "case-clinic", "--participants", PEOPLE, "--start", "14:00", "-i", "Anna")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0] == "Case Clinic: 14:00–15:00 (60 minuten)"
@@ -57,7 +57,7 @@ def test_plan_case_clinic_times_add_up_from_14_00(data):
 
 
 def test_plan_json_times_add_up(data):
-    out = fac(data, "plan", "case-clinic", "--participants", PEOPLE, "--start", "14:00", "--json")
+    out = fac(data, "plan", "case-clinic", "--participants", PEOPLE, "--start", "14:00", "-i", "Anna", "--json")
     assert out.returncode == 0, out.stderr
     plan = json.loads(out.stdout)
     assert plan["start"] == "14:00" and plan["inbrenger"] == "Anna" and plan["warnings"] == []
