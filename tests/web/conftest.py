@@ -78,6 +78,7 @@ class LiveServer:
     app: object
     service: MeetingService
     clock: OffsetClock
+    stop: object = None  # stop() takes the server down mid-test, as a crash or a pulled cable would
 
 
 @pytest.fixture
@@ -98,11 +99,19 @@ def live_server(data_dir, library, clock):
     ticker = threading.Thread(target=tick, daemon=True)
     loop.start()
     ticker.start()
-    yield LiveServer(f"http://127.0.0.1:{port}", app, service, clock)
+    stopped = []
+
+    def shutdown():
+        if stopped:
+            return
+        stopped.append(True)
+        stop_streams(app)
+        server.task_dispatcher.shutdown(timeout=3)
+        # Close the sockets from inside waitress's own loop, so its select() never sees a dead descriptor.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        loop.join(timeout=3)
+
+    yield LiveServer(f"http://127.0.0.1:{port}", app, service, clock, shutdown)
     stop.set()
-    stop_streams(app)
-    server.task_dispatcher.shutdown(timeout=3)
-    # Close the sockets from inside waitress's own loop, so its select() never sees a dead descriptor.
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-    loop.join(timeout=3)
+    shutdown()
     ticker.join(timeout=1)

@@ -311,5 +311,5 @@ def test_csrf_token_meta_and_static_assets(client):
 def test_live_page_shows_the_engines_notices(client, service):
     crowded = service.create("case-clinic", ["Anna", "Bram", "Carla", "Dirk", "Eva", "Finn"], "Anna")
     page = text(client.get(f"/bijeenkomsten/{crowded}"))
-    assert re.search(r'<ul class="notices" id="notices" role="status" >', page)
+    assert re.search(r'<ul class="notices" id="notices" aria-label="Meldingen" >', page)
     assert "werkt het best met 4 tot 5 mensen" in page

@@ -14,6 +14,7 @@
   var minutesText = d.minutesText, setWidth = d.setWidth;
   var addLine = tr.addLine, showPartial = tr.showPartial;
   var renderTranscript = tr.renderTranscript, renderOutcomes = tr.renderOutcomes;
+  var notices = window.Facilitator.notices, announce = notices.announce, toast = notices.toast;
 
   var STATUS = { ready: "klaar om te beginnen", running: "bezig", paused: "gepauzeerd", finished: "afgerond" };
   var KEYS = {
@@ -26,22 +27,21 @@
   var terugkoppeling = (root.dataset.terugkoppeling || "").split(",").filter(Boolean).map(Number);
   var view = null;
   var receivedAt = 0;
+  var lostAt = null;   // when the stream dropped: the clock stands still until the server speaks again
   var source = null;
-
-  function toast(message) {
-    var node = $("toast");
-    if (!node || !message) { return; }
-    node.textContent = message;
-    node.hidden = false;
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(function () { node.hidden = true; }, 4000);
-  }
+  var warned = "";     // the last time warning announced for this step
 
   // -- the clock between two state messages ------------------------------------
 
   function secondsSinceState() {
     if (!view || view.status !== "running") { return 0; }
-    return (performance.now() - receivedAt) / 1000;
+    return ((lostAt === null ? performance.now() : lostAt) - receivedAt) / 1000;
+  }
+
+  // "Near the end" worked out here as well, so a short step warns too: the last quarter, at most a minute.
+  function nearEndAt(step) {
+    var planned = step.planned_seconds || 0;
+    return planned > 0 ? Math.min(60, planned / 4) : 0;
   }
 
   function renderTimer() {
@@ -55,8 +55,12 @@
       return;
     }
     var left = (step.remaining_seconds > 0 ? step.remaining_seconds : -(step.over_seconds || 0)) - dt;
-    var timeUp = step.time_up || left < 0;
-    var nearEnd = !timeUp && step.near_end;
+    var timeUp = (step.planned_seconds || 0) > 0 && (step.time_up || left < 0);
+    // Worked out here, between two messages from the server, which sends none at that moment.
+    var nearEnd = !timeUp && (step.planned_seconds || 0) > 0 && left <= nearEndAt(step);
+    var live = view.status === "running" || view.status === "paused";
+    // A finished meeting has no clock left to show; a frozen "1:59 van 2:00" would only puzzle.
+    show($("timer-block"), view.status !== "finished");
     var text = left >= 0 ? clock(Math.ceil(left)) : "+" + clock(Math.floor(-left));
     setText(countdown, text);
     countdown.classList.toggle("time-up", timeUp);
@@ -67,16 +71,24 @@
     bar.classList.toggle("near-end", nearEnd);
     var planned = step.planned_seconds || 0;
     setWidth(bar.firstElementChild, planned ? ((step.elapsed_seconds || 0) + dt) / planned * 100 : 0);
-    var word = view.status === "paused" ? "Gepauzeerd" : timeUp ? "Tijd is om" : nearEnd ? "Bijna tijd" : "";
+    var word = lostAt !== null && live ? "Verbinding weg" : view.status === "paused" ? "Gepauzeerd"
+      : !live ? "" : timeUp ? "Tijd is om" : nearEnd ? "Bijna tijd" : "";
     setText($("timer-status"), word);
+    countdown.classList.toggle("stale", lostAt !== null);
+    var warning = live && view.status === "running" ? (timeUp ? "Tijd is om" : nearEnd ? "Bijna tijd" : "") : "";
+    if (warning && warning !== warned) { announce(warning + ": " + step.title + "."); }
+    warned = warning;
     document.title = text + " · " + step.title;
   }
 
   // -- rendering the state --------------------------------------------------------
 
   function render(v) {
+    var before = view;
     view = v;
     receivedAt = performance.now();
+    lostAt = null;
+    announceChanges(before, v);
     var step = v.step;
     var badge = $("status-badge");
     setText(badge, STATUS[v.status] || v.status);
@@ -90,6 +102,12 @@
     renderList($("examples"), step ? step.examples || [] : []);
     var active = v.status === "running" || v.status === "paused";
     show($("silence"), !!(step && step.silence) && active);
+    $("stage").classList.toggle("is-silence", !!(step && step.silence) && active);
+    var rounds = !!(step && step.round);
+    var nextTurn = document.querySelector('[data-command="next_turn"]');
+    var nextStep = document.querySelector('[data-command="next_step"]');
+    if (nextTurn) { nextTurn.classList.toggle("primary", rounds); }
+    if (nextStep) { nextStep.classList.toggle("primary", !rounds); }
     showSay(v.last_say);
     var previous = $("previous-tips");
     if (previous) { show(previous, !!step && terugkoppeling.indexOf(step.index) >= 0 && v.status !== "finished"); }
@@ -107,11 +125,25 @@
     renderSteps(v.steps || []);
     renderBars(v);
     renderTimer();
-    var notices = $("notices");
-    notices.replaceChildren.apply(notices, (v.notices || []).map(function (n) { return el("li", "", n); }));
-    show(notices, (v.notices || []).length > 0);
+    notices.render(v.notices || []);
     // mode is "voice" until a microphone is reported lost, so only the manual case is worth saying.
     setText($("mode"), v.mode === "manual" ? "zonder spraak" : "");
+  }
+
+  function announceChanges(before, v) {
+    if (!before) { return; }
+    var step = v.step || {}, old = before.step || {};
+    var round = step.round || {}, oldRound = old.round || {};
+    if (v.status !== before.status && (v.status === "paused" || v.status === "finished")) {
+      announce(v.status === "paused" ? "Gepauzeerd." : "De bijeenkomst is afgerond.");
+    } else if (step.index !== old.index || (before.status === "ready" && v.status === "running")) {
+      warned = "";
+      announce("Stap " + (step.index + 1) + ": " + step.title + ".");
+    } else if (round.turn && round.turn !== oldRound.turn) {
+      announce("Aan de beurt: " + round.turn + ".");
+    } else if (round.responding && !oldRound.responding) {
+      announce("De inbrenger reageert: " + v.inbrenger + ".");
+    }
   }
 
   function showSay(text) {
@@ -241,6 +273,7 @@
     });
     source.addEventListener("error", function () {
       setConnection("verbinding weg — opnieuw verbinden…", true);
+      if (lostAt === null) { lostAt = performance.now(); renderTimer(); }
       if (source.readyState === EventSource.CLOSED) {
         // The server refused (busy or restarting): try again ourselves.
         setTimeout(connect, 3000);
@@ -289,7 +322,12 @@
       if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) { return; }
       var kind = button.dataset.command || button.value;
       button.disabled = true;
-      send(kind, argsFor(kind), "web").then(function () { button.disabled = false; });
+      send(kind, argsFor(kind), "web").then(function (ok) {
+        button.disabled = false;
+        // The button was replaced by nothing: keep the keyboard user's place (WCAG 2.4.3).
+        if (document.activeElement === document.body) { button.focus(); }
+        if (ok) { afterCommand(kind); }
+      });
     });
   }
 
@@ -324,8 +362,19 @@
     if (!kind || (view.status !== "running" && view.status !== "paused")) { return; }
     e.preventDefault();
     flash(document.querySelector('[data-command="' + kind + '"]'));
-    send(kind, argsFor(kind), "keyboard");
+    send(kind, argsFor(kind), "keyboard").then(function (ok) { if (ok) { afterCommand(kind); } });
   });
+
+  // "Herhaal" without a loudspeaker: show the instruction again, so the room can read it aloud.
+  function afterCommand(kind) {
+    if (kind !== "repeat" || !view || !view.step) { return; }
+    var cue = $("cue");
+    cue.classList.remove("repeated");
+    void cue.offsetWidth;  // restart the highlight
+    cue.classList.add("repeated");
+    cue.scrollIntoView({ block: "nearest" });
+    announce(view.step.cue || view.step.title);
+  }
 
   setInterval(renderTimer, 250);
   connect();
