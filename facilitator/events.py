@@ -32,7 +32,8 @@ CommandKind = Literal[
     "correct",        # args.utterance and any of args.text / args.speaker / args.type
     "note",           # args.text: a typed note, kept in the transcript
     "finish",         # end the meeting now
-    "checklist",      # args.checklist, args.index, args.checked: tick the reflectie checklist
+    "checklist",      # args.checklist, args.index; args.column (doe_ik_al | wil_ik_meer) with args.checked,
+                      # and/or args.text: the reflectie checklist's two columns and a line per point
 ]
 
 COMMAND_KINDS: tuple[str, ...] = CommandKind.__args__  # type: ignore[attr-defined]

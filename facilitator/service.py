@@ -369,7 +369,8 @@ class MeetingService:
 
     def checklist(self, meeting_id: str) -> list[tuple[str, int]]:
         with self._lock:
-            return [(m.checklist, m.index) for m in self._get(meeting_id).state.outcomes.checklist]
+            return [(m.checklist, m.index) for m in self._get(meeting_id).state.outcomes.checklist
+                    if m.column == "doe_ik_al"]
 
 
 def _message(effect: Effect) -> Optional[dict[str, Any]]:

@@ -39,9 +39,38 @@ def record(state: State, now: float, meeting_id: str, created: Optional[str]) ->
         "speaking": {k: {"seconds": round(v, 1), "share": round(v / talk, 3)} for k, v in
                      sorted(totals.items(), key=lambda kv: -kv[1])},
         "steps": steps,
-        "checklist": [[m.checklist, m.index] for m in state.outcomes.checklist],
+        "checklist": [[m.checklist, m.index] for m in state.outcomes.checklist if m.column == "doe_ik_al"],
+        "reflectie": reflection(state),
         "transcript": transcript(state),
     }
+
+
+def reflection(state: State) -> dict[str, Any]:
+    """The procesbegeleider's reflectie checklist (seed 003): per point the two columns and a line."""
+    from methods.guides import checklists
+
+    guide = checklists()
+    checklist = guide.get("reflectie")
+    marks = {(m.index, m.column) for m in state.outcomes.checklist if m.checklist == checklist.id}
+    notes = {n.index: n.text for n in state.outcomes.checklist_notes if n.checklist == checklist.id}
+    points = [{"index": i, "text": text, "doe_ik_al": (i, "doe_ik_al") in marks,
+               "wil_ik_meer": (i, "wil_ik_meer") in marks, "note": notes.get(i)}
+              for i, text in enumerate(checklist.items)]
+    return {"title": checklist.title, "columns": list(guide.columns), "points": points}
+
+
+def _reflection_markdown(rec: dict[str, Any]) -> list[str]:
+    refl = rec.get("reflectie")
+    if not refl or not any(p["doe_ik_al"] or p["wil_ik_meer"] or p["note"] for p in refl["points"]):
+        return []
+    first, second = refl["columns"]
+    lines = ["", f"## Reflectie van de procesbegeleider", "",
+             f"| punt | {first.lower()} | {second.lower()} | eigen gedachte |", "| --- | :---: | :---: | --- |"]
+    for p in refl["points"]:
+        note = (p["note"] or "").replace("|", "/")
+        lines.append(f"| {p['index'] + 1}. {p['text']} | {'x' if p['doe_ik_al'] else ''} | "
+                     f"{'x' if p['wil_ik_meer'] else ''} | {note} |")
+    return lines
 
 
 def to_json(rec: dict[str, Any]) -> str:
@@ -92,6 +121,7 @@ def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
         used = _clock(st["active_seconds"]) if st["visited"] else "–"
         over = _clock(st["over_seconds"]) if st["over_seconds"] else ""
         lines.append(f"| {st['title']}{' (overgeslagen)' if st['skipped'] else ''} | {st['planned_minutes']:g} min | {used} | {over} |")
+    lines += _reflection_markdown(rec)
     if with_transcript and rec["transcript"]:
         lines += ["", "## Transcript"]
         current = None

@@ -39,6 +39,7 @@ class Spelregels(_Frozen):
     source: str
     title: str
     rules: tuple[str, ...] = Field(min_length=1)
+    spoken: str = Field(min_length=1, description="all rules, briefly, as said at the start")
     notes: tuple[str, ...] = ()
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from facilitator.events import Command, Effect, Noted, Transcribed
 from facilitator.engine import cues, speech
-from facilitator.engine.state import GROUP, Mark, Outcome, State
+from facilitator.engine.state import GROUP, Mark, MarkNote, Outcome, State
 from facilitator.engine.view import line_dict
 
 RATINGS = {"W", "N", "K"}
 OUTCOME_KINDS = {"volgende_stap", "nuttig", "doelen", "terugkoppeling"}
+# The two columns of the checklists of seed 003: "Doe ik al" and "Wil ik meer gaan doen".
+CHECKLIST_COLUMNS = ("doe_ik_al", "wil_ik_meer")
 
 
 def _tip(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
@@ -90,14 +92,26 @@ def _note(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
 
 
 def _checklist(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    """A point of a checklist: ticked in a column, and/or the procesbegeleider's own line."""
+    args = cmd.args
+    column = args.get("column", CHECKLIST_COLUMNS[0])
+    if column not in CHECKLIST_COLUMNS:
+        return cues.reject(state, out, "checklist", "Kies de kolom 'doe ik al' of 'wil ik meer gaan doen'.")
     try:
-        mark = Mark(str(cmd.args.get("checklist")), int(cmd.args.get("index", -1)))
+        mark = Mark(str(args.get("checklist")), int(args.get("index", -1)), column)
     except (TypeError, ValueError):
         return cues.reject(state, out, "checklist", "Geef het nummer van het punt op de checklist.")
-    ticked = tuple(m for m in state.outcomes.checklist if m != mark)
-    if cmd.args.get("checked", True):
-        ticked += (mark,)
-    return state.evolve(outcomes=state.outcomes.evolve(checklist=ticked))
+    outcomes = state.outcomes
+    if "checked" in args or "text" not in args:
+        ticked = tuple(m for m in outcomes.checklist if m != mark)
+        if args.get("checked", True):
+            ticked += (mark,)
+        outcomes = outcomes.evolve(checklist=ticked)
+    if "text" in args:
+        text = str(args.get("text") or "").strip()
+        kept = tuple(n for n in outcomes.checklist_notes if (n.checklist, n.index) != (mark.checklist, mark.index))
+        outcomes = outcomes.evolve(checklist_notes=kept + ((MarkNote(mark.checklist, mark.index, text),) if text else ()))
+    return state.evolve(outcomes=outcomes)
 
 
 HANDLERS = {

@@ -42,6 +42,13 @@ def step_heading(number: int, step: Step) -> str:
     return f"Stap {number}: {step.title}."
 
 
+def spelregels() -> str:
+    """The ten general spelregels of seed 004, briefly, as the guide words them."""
+    from methods.guides import spelregels as guide
+
+    return guide().spoken
+
+
 def new_round() -> str:
     return "Nog een rondje."
 

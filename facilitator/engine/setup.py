@@ -30,6 +30,8 @@ class Options:
     procesbegeleider_in_rounds: bool = False
     # A gentle per-turn budget when the method gives none (None: no turn warnings).
     turn_seconds: Optional[int] = None
+    # Say the ten general spelregels of intervisie (seed 004) briefly at the start.
+    spelregels: bool = False
 
     @classmethod
     def from_dict(cls, data: Optional[dict]) -> "Options":

@@ -14,7 +14,7 @@ from methods import Method, Step
 from facilitator.engine.setup import Options, Setup, SetupError, make_setup
 
 __all__ = [
-    "GROUP", "Attribution", "Failure", "Health", "Line", "Mark", "Options", "Outcome", "Outcomes", "Pass",
+    "GROUP", "Attribution", "Failure", "Health", "Line", "Mark", "MarkNote", "Options", "Outcome", "Outcomes", "Pass",
     "RoundState", "Setup", "SetupError", "Span", "Speech", "State", "Status", "StepRecord", "Stretch", "Timer",
     "make_setup",
 ]
@@ -167,10 +167,20 @@ class Pass:
 
 @dataclass(frozen=True)
 class Mark:
-    """A ticked point on a checklist."""
+    """A ticked point on a checklist, in one of its two columns ("doe ik al", "wil ik meer gaan doen")."""
 
     checklist: str
     index: int
+    column: str = "doe_ik_al"
+
+
+@dataclass(frozen=True)
+class MarkNote:
+    """The procesbegeleider's own line at a point of a checklist."""
+
+    checklist: str
+    index: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -178,6 +188,7 @@ class Outcomes(_Evolving):
     hulpvraag: Optional[str] = None
     noted: tuple[Outcome, ...] = ()
     checklist: tuple[Mark, ...] = ()
+    checklist_notes: tuple[MarkNote, ...] = ()
     passes: tuple[Pass, ...] = ()
 
     def text(self, kind: str) -> Optional[str]:

@@ -19,6 +19,10 @@ def enter_step(state: State, index: int, now: float, out: list[Effect]) -> State
     text = cues.fill(state, step.cue)
     if index > 0:  # the first step's cue is the welcome; later steps say where we are
         text = phrases.step_heading(index + 1, step) + " " + text
+    elif state.setup.options.spelregels and "spelregels" not in state.hints:
+        # After the welcome, before anyone gets the word: once per meeting.
+        text += " " + phrases.spelregels()
+        state = state.evolve(hints=state.hints + ("spelregels",))
     if step.round is not None:
         state, intro = rounds.open_round(state)
         if intro:
