@@ -125,6 +125,12 @@ def live(meeting_id: str):
                            outcome_titles=shaping.OUTCOME_TITLES)
 
 
+@bp.route("/bijeenkomsten/<meeting_id>/zaal")
+def room(meeting_id: str):
+    """The room display: for a TV, a beamer or a laptop turned to the group. No controls."""
+    return render_template("zaal.html", view=m.view(meeting_id))
+
+
 def _terugkoppeling_steps(view: dict[str, Any]) -> list[int]:
     """The steps that ask "wat heb je met de tips gedaan?": there the previous meeting's tips show."""
     try:

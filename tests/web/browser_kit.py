@@ -69,3 +69,22 @@ def seat(driver, names) -> None:
     field = driver.find_element(By.ID, "new-person")
     for person in names:
         field.send_keys(person, "\n")
+
+
+def viewport(driver, width: int, height: int) -> None:
+    """The page's own size, exactly (a window size includes the browser's frame)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+def reset_viewport(driver) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def settled_colour(driver, element_id: str, prop: str = "color") -> str:
+    """The element's colour once its transition has run (two reads 150 ms apart agree)."""
+    script = ("var e = document.getElementById(arguments[0]), prop = arguments[1], done = arguments[2], last = null;"
+              "function look() { var c = getComputedStyle(e)[prop];"
+              "  if (c === last) { done(c); } else { last = c; setTimeout(look, 150); } }"
+              "look();")
+    return driver.execute_async_script(script, element_id, prop)

@@ -38,7 +38,27 @@
     node.className = node.className.replace(/\bw-\d+\b/g, "").trim() + " w-" + p;
   }
 
+  // "Near the end": the last quarter of a step, at most a minute, so a short step warns too.
+  function nearEndAt(step) {
+    var planned = step.planned_seconds || 0;
+    return planned > 0 ? Math.min(60, planned / 4) : 0;
+  }
+
+  // The countdown `dt` seconds after the server's last state: the text and its colour.
+  function timer(step, dt) {
+    var planned = step.planned_seconds || 0;
+    var left = (step.remaining_seconds > 0 ? step.remaining_seconds : -(step.over_seconds || 0)) - dt;
+    var timeUp = planned > 0 && (step.time_up || left < 0);
+    return {
+      left: left,
+      text: left >= 0 ? clock(Math.ceil(left)) : "+" + clock(Math.floor(-left)),
+      timeUp: timeUp,
+      nearEnd: !timeUp && planned > 0 && left <= nearEndAt(step),
+      percent: planned ? ((step.elapsed_seconds || 0) + dt) / planned * 100 : 0
+    };
+  }
+
   window.Facilitator = window.Facilitator || {};
   window.Facilitator.dom = { $: $, el: el, setText: setText, show: show, clock: clock,
-    minutesText: minutesText, setWidth: setWidth };
+    minutesText: minutesText, setWidth: setWidth, timer: timer };
 }());

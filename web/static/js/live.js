@@ -38,12 +38,6 @@
     return ((lostAt === null ? performance.now() : lostAt) - receivedAt) / 1000;
   }
 
-  // "Near the end" worked out here as well, so a short step warns too: the last quarter, at most a minute.
-  function nearEndAt(step) {
-    var planned = step.planned_seconds || 0;
-    return planned > 0 ? Math.min(60, planned / 4) : 0;
-  }
-
   function renderTimer() {
     if (!view) { return; }
     var step = view.step;
@@ -54,14 +48,9 @@
       setText(countdown, "–");
       return;
     }
-    var left = (step.remaining_seconds > 0 ? step.remaining_seconds : -(step.over_seconds || 0)) - dt;
-    var timeUp = (step.planned_seconds || 0) > 0 && (step.time_up || left < 0);
-    // Worked out here, between two messages from the server, which sends none at that moment.
-    var nearEnd = !timeUp && (step.planned_seconds || 0) > 0 && left <= nearEndAt(step);
-    var live = view.status === "running" || view.status === "paused";
-    // A finished meeting has no clock left to show; a frozen "1:59 van 2:00" would only puzzle.
-    show($("timer-block"), view.status !== "finished");
-    var text = left >= 0 ? clock(Math.ceil(left)) : "+" + clock(Math.floor(-left));
+    // Near the end is worked out here, between two messages: the server sends none at that moment.
+    var t = d.timer(step, dt);
+    var timeUp = t.timeUp, nearEnd = t.nearEnd, text = t.text;
     setText(countdown, text);
     countdown.classList.toggle("time-up", timeUp);
     countdown.classList.toggle("near-end", nearEnd);
@@ -69,8 +58,10 @@
     var bar = $("timebar");
     bar.classList.toggle("time-up", timeUp);
     bar.classList.toggle("near-end", nearEnd);
-    var planned = step.planned_seconds || 0;
-    setWidth(bar.firstElementChild, planned ? ((step.elapsed_seconds || 0) + dt) / planned * 100 : 0);
+    setWidth(bar.firstElementChild, t.percent);
+    var live = view.status === "running" || view.status === "paused";
+    // A finished meeting has no clock left to show; a frozen "1:59 van 2:00" would only puzzle.
+    show($("timer-block"), view.status !== "finished");
     var word = lostAt !== null && live ? "Verbinding weg" : view.status === "paused" ? "Gepauzeerd"
       : !live ? "" : timeUp ? "Tijd is om" : nearEnd ? "Bijna tijd" : "";
     setText($("timer-status"), word);
