@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from methods import Round, Step
@@ -33,8 +34,8 @@ def turn_call(round_: Round, name: str) -> str:
 def round_intro(round_: Round, explain_pass: bool) -> str:
     # The first turn call follows at once and names who begins.
     text = "We gaan met de klok mee."
-    if round_.pass_allowed and explain_pass:
-        text += " Weet je even niets, zeg dan: ik pas."
+    if round_.pass_allowed:
+        text += " Weet je even niets, zeg dan: ik pas." if explain_pass else " Passen mag."
     return text
 
 
@@ -59,6 +60,18 @@ def all_passed() -> str:
 
 def round_done() -> str:
     return "Dat was de ronde."
+
+
+_ABOUT_TIME = re.compile(r"\btijd\b.*\bom\b", re.IGNORECASE)
+
+
+def round_ended(everyone_passed: bool, step_end: Optional[str], time_up: bool) -> str:
+    """What is said when a round is over and the step moves on: the step's own end cue too
+    (placeholders filled by the caller), unless it says the time is up and it is not."""
+    fits = step_end and (time_up or not _ABOUT_TIME.search(step_end))
+    if everyone_passed:
+        return f"Iedereen heeft gepast. {step_end}" if fits else all_passed()
+    return step_end if fits else round_done()
 
 
 def warning(step: Step) -> str:

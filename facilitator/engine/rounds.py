@@ -36,6 +36,7 @@ def open_round(state: State) -> tuple[State, Optional[str]]:
         return state, None
     turns = RoundState(number=1, order=order, turn_started=0.0, turn_id=state.next_turn_id)
     state = state.evolve(round=turns, next_turn_id=state.next_turn_id + 1)
+    # Seed 003: "Zeg vooraf dat mensen kunnen passen", before every round; in full the first time.
     explain = plan.pass_allowed and "pass" not in state.hints
     if explain:
         state = state.evolve(hints=state.hints + ("pass",))
@@ -74,8 +75,11 @@ def _turn_moved(state: State, now: float, out: list[Effect]) -> State:
         state = state.evolve(round=turns)
         return cues.say(state, out, phrases.turn_call(plan, turns.order[position]), "turn")
     everyone_passed = set(turns.passed) >= set(turns.order)
-    last_round = (plan.repeat_until_all_pass and everyone_passed) or (
-        plan.max_rounds is not None and turns.number >= plan.max_rounds)
+    # A whole round of passes means nobody has more to give: going round again would only
+    # ask everyone to pass once more, also where the method bounds its rounds by max_rounds.
+    # (A round with no bounds at all goes on until its time is up.)
+    bounded = plan.repeat_until_all_pass or plan.max_rounds is not None
+    last_round = (bounded and everyone_passed) or (plan.max_rounds is not None and turns.number >= plan.max_rounds)
     if not last_round:
         state, turn_id = _new_turn_id(state)
         turns = RoundState(number=turns.number + 1, order=turns.order, turn_started=elapsed, turn_id=turn_id)
@@ -101,7 +105,8 @@ def round_over(state: State, now: float, out: list[Effect], everyone_passed: boo
     if plan.open_after and not state.timer.time_up:
         text = cues.fill(state, plan.open_cue) if plan.open_cue else phrases.open_talk()
         return cues.say(state, out, text, "info")
-    state = cues.say(state, out, phrases.all_passed() if everyone_passed else phrases.round_done(), "info")
+    text = phrases.round_ended(everyone_passed, state.step.end, state.timer.time_up)
+    state = cues.say(state, out, text, "info")
     return steps.advance(state, now, out)
 
 
