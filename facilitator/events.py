@@ -27,7 +27,7 @@ CommandKind = Literal[
     "remaining",      # "hoeveel tijd nog"
     "tip",            # mark the last (or args.utterance) utterance as a tip
     "set_hulpvraag",  # args.text
-    "set_outcome",    # args.kind (volgende_stap, nuttig, doelen, terugkoppeling), args.text
+    "set_outcome",    # args.kind (one of TEXT_OUTCOME_KINDS), args.text
     "rate",           # args.utterance, args.rating in W/N/K (warm, neutraal, koud)
     "correct",        # args.utterance and any of args.text / args.speaker / args.type
     "note",           # args.text: a typed note, kept in the transcript
@@ -99,6 +99,25 @@ Event = Union[Command, Tick, Utterance, SpeechActivity, DeviceEvent]
 
 
 # -- effects -------------------------------------------------------------------
+# Effects are domain facts, not screen data: the engine says what happened (a step was
+# entered, a line added, an outcome noted) and adapters decide what to show, say or store.
+
+@dataclass(frozen=True)
+class Line:
+    """One transcript line: an utterance, a typed note."""
+
+    id: str
+    step_index: int
+    speaker: str
+    text: str
+    start: float
+    end: float
+    type: Optional[str] = None      # the round item (vraag, tip...), "notitie", or None
+    turn_id: Optional[int] = None
+    rating: Optional[str] = None    # W / N / K
+    corrected: bool = False
+    source_id: Optional[str] = None  # the recogniser's own id, to store each utterance once
+
 
 SayKind = Literal["instruction", "turn", "warning", "end", "info"]
 
@@ -119,24 +138,96 @@ class Chime:
 
 
 @dataclass(frozen=True)
-class StateChanged:
-    """The screen-facing view of the state changed."""
+class StatusChanged:
+    """The meeting started, paused, resumed or finished."""
 
-    view: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Noted:
-    """An outcome was captured or corrected (a question, a tip, the hulpvraag...)."""
-
-    outcome: dict[str, Any]
+    status: str
 
 
 @dataclass(frozen=True)
-class Transcribed:
-    """A transcript line was added (final) or is being heard (partial)."""
+class StepEntered:
+    index: int
 
-    line: dict[str, Any]
+
+@dataclass(frozen=True)
+class TurnMoved:
+    """The round moved: someone else has the word, someone passed, a new round, the reply."""
+
+    turn: Optional[str]
+    round_number: int
+    responding: bool = False
+    done: bool = False
+
+
+@dataclass(frozen=True)
+class TimerChanged:
+    """The step's clock changed other than by time passing: warned, time up, extended."""
+
+    warned: bool
+    time_up: bool
+    extra_seconds: float
+
+
+@dataclass(frozen=True)
+class SpeakingChanged:
+    """Someone began or stopped talking, or their talk was booked on someone else."""
+
+    who: Optional[str]
+
+
+@dataclass(frozen=True)
+class LineAdded:
+    line: Line
+
+
+@dataclass(frozen=True)
+class LineChanged:
+    """A line was marked (tip), rated or corrected."""
+
+    line: Line
+
+
+@dataclass(frozen=True)
+class LineRemoved:
+    """A line turned out to be a command's own words."""
+
+    line_id: str
+
+
+OutcomeKind = Literal["hulpvraag", "volgende_stap", "nuttig", "doelen", "terugkoppeling"]
+OUTCOME_KINDS: tuple[str, ...] = OutcomeKind.__args__  # type: ignore[attr-defined]
+TEXT_OUTCOME_KINDS: tuple[str, ...] = OUTCOME_KINDS[1:]  # what set_outcome takes
+
+
+@dataclass(frozen=True)
+class OutcomeNoted:
+    """An outcome was captured or corrected: a round item, a tip, a rating, the hulpvraag...
+
+    `kind` is an OutcomeKind with `text`, a round item ("vraag", "tip") with `line`, or
+    "rating", "correction" with `line`, or "checklist".
+    """
+
+    kind: str
+    text: Optional[str] = None
+    line: Optional[Line] = None
+
+
+@dataclass(frozen=True)
+class NoticeRaised:
+    text: str
+
+
+@dataclass(frozen=True)
+class NoticeCleared:
+    text: str
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A partial result: what is being said right now. Shown greyed, never stored."""
+
+    text: str
+    speaker: str
 
 
 @dataclass(frozen=True)
@@ -147,7 +238,16 @@ class Rejected:
     reason: str
 
 
-Effect = Union[Say, Chime, StateChanged, Noted, Transcribed, Rejected]
+Effect = Union[Say, Chime, StatusChanged, StepEntered, TurnMoved, TimerChanged, SpeakingChanged, LineAdded,
+               LineChanged, LineRemoved, OutcomeNoted, NoticeRaised, NoticeCleared, Heard, Rejected]
+
+# The facts after which a screen's view of the meeting is different (a Say: the last cue shown).
+VIEW_FACTS = (Say, StatusChanged, StepEntered, TurnMoved, TimerChanged, SpeakingChanged, NoticeRaised,
+              NoticeCleared)
+
+
+def changes_view(effect: Effect) -> bool:
+    return isinstance(effect, VIEW_FACTS) or (isinstance(effect, OutcomeNoted) and effect.kind == "hulpvraag")
 
 
 def to_dict(obj: Any) -> dict[str, Any]:

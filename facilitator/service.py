@@ -16,28 +16,33 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from methods import Library, Method
-from facilitator import recovery, verslag
-from facilitator.limits import check_setup
-from facilitator.engine import apply, make_setup, new_state, outcomes, transcript, view
+from facilitator import keeping, recovery, verslag
+from facilitator.engine import apply, make_setup, meeting_elapsed, new_state, outcomes, transcript, view
 from facilitator.engine.state import SetupError, State
-from facilitator.events import (COMMAND_KINDS, Command, DeviceEvent, Effect, Event, Noted, Rejected, Say,
-                                StateChanged, Tick, Transcribed, to_dict)
+from facilitator.errors import UserError
+from facilitator.limits import check_setup
+from facilitator.events import COMMAND_KINDS, Command, DeviceEvent, Effect, Event, Rejected, Say, Tick
+from facilitator.publisher import Audience, Update
 from facilitator.store import Store, StoreError
 from facilitator.subscription import Subscription
 
-__all__ = ["MeetingService", "SetupError", "UnknownMeeting", "Subscription"]
+__all__ = ["MeetingService", "SetupError", "UnknownMeeting", "Subscription", "Update"]
 
 HEARTBEAT_SECONDS = 1.0
 log = logging.getLogger("facilitator.service")
 
 
-class UnknownMeeting(KeyError):
+class UnknownMeeting(UserError, KeyError):
+    status = 404
+    code = "unknown_meeting"
+
     def __init__(self, meeting_id: str):
-        super().__init__(meeting_id)
+        super().__init__(f"Bijeenkomst '{meeting_id}' bestaat niet. Zie 'facilitator meetings list'.")
         self.meeting_id = meeting_id
 
-    def __str__(self) -> str:
-        return f"Bijeenkomst '{self.meeting_id}' bestaat niet. Zie 'facilitator meetings list'."
+
+class UnknownCommand(UserError, ValueError):
+    code = "unknown_command"
 
 
 @dataclass
@@ -48,7 +53,7 @@ class _Live:
     state: State
     offset: float
     pending: list[tuple[float, Event]] = field(default_factory=list)
-    subscribers: list[Subscription] = field(default_factory=list)
+    audience: Audience = field(default_factory=Audience)
     last_heartbeat: float = float("-inf")
     store_ok: bool = True
     record: Optional[dict[str, Any]] = None   # the setup, kept until the store has taken it
@@ -87,22 +92,23 @@ class MeetingService:
     # -- listeners ------------------------------------------------------------
 
     def on_effect(self, callback: Callable[[str, Effect], None]) -> None:
-        """Call `callback(meeting_id, effect)` for every effect (speech, chimes, state)."""
+        """Call `callback(meeting_id, effect)` for every effect (speech, chimes, facts)."""
         self._listeners.append(callback)
 
     def subscribe(self, meeting_id: str) -> Subscription:
         with self._lock:
             live = self._get(meeting_id)
             sub = Subscription(self, meeting_id)
-            live.subscribers.append(sub)
-            sub.put({"type": "state", "data": self._view(live)})
+            live.audience.subscribers.append(sub)
+            # A new screen starts with the whole view, so a reconnect never misses a change.
+            sub.put(Update(meeting_id, live.state.method, view=self._view(live)))
             return sub
 
     def _unsubscribe(self, sub: Subscription) -> None:
         with self._lock:
             live = self._live.get(sub.meeting_id)
-            if live and sub in live.subscribers:
-                live.subscribers.remove(sub)
+            if live and sub in live.audience.subscribers:
+                live.audience.subscribers.remove(sub)
 
     # -- meetings -------------------------------------------------------------
 
@@ -147,13 +153,16 @@ class MeetingService:
                            setup_data.get("procesbegeleider"), setup_data.get("options"), setup_data.get("hulpvraag"))
         state = new_state(setup)
         last = 0.0
+        last_say = None
         for stored in self.store.events(meeting_id):
-            state, _ = apply(state, stored.event, stored.at)
+            state, effects = apply(state, stored.event, stored.at)
             last = stored.at
+            last_say = next((e.text for e in reversed(effects) if isinstance(e, Say)), last_say)
         last = max(last, row["last_clock"] or 0.0)
         if not setup.options.downtime_is_pause and row["last_wall"]:
             last += max(0.0, time.time() - row["last_wall"])
         live = _Live(id=meeting_id, state=state, offset=last - self.clock())
+        live.audience.last_say = last_say
         return live
 
     def set_notice(self, key: str, text: Optional[str]) -> None:
@@ -164,14 +173,14 @@ class MeetingService:
             else:
                 self._adapter_notices.pop(key, None)
             for live in self._live.values():
-                self._publish(live, [StateChanged({})])
+                self._publish(live, [], force_view=True)
 
     def set_listening(self, meeting_id: str, listening: bool) -> None:
         """Voice wiring says whether the room is heard; screens show manual mode otherwise."""
         with self._lock:
             live = self._get(meeting_id)
             live.listening = listening
-            self._publish(live, [StateChanged({})])
+            self._publish(live, [], force_view=True)
 
     def now(self, meeting_id: str) -> float:
         with self._lock:
@@ -186,8 +195,7 @@ class MeetingService:
                 raise UnknownMeeting(meeting_id)
             live = self._live.pop(meeting_id, None)
             if live:
-                for sub in live.subscribers:
-                    sub.put({"type": "deleted", "data": {"id": meeting_id}})
+                live.audience.deleted(meeting_id, live.state.method)
             self.store.delete(meeting_id)
 
     def meetings(self) -> list[dict[str, Any]]:
@@ -205,11 +213,11 @@ class MeetingService:
             return result
 
     def _summary(self, live: _Live) -> dict[str, Any]:
+        """What `meetings list` shows; kept in the store with each write (no view is built for it)."""
         s = live.state
-        v = view(s, self._now(live))
         return {"method_id": s.method.id, "method_name": s.method.name, "inbrenger": s.setup.inbrenger,
                 "participants": list(s.setup.participants), "status": s.status,
-                "duration_seconds": v["elapsed_seconds"], "step": v["step"]["title"]}
+                "duration_seconds": round(meeting_elapsed(s, self._now(live)), 1), "step": s.step.title}
 
     def previous_meeting(self, participants: list[str]) -> Optional[dict[str, Any]]:
         """The group's last meeting, for the terugkoppeling ("wat heb je met de tips gedaan?")."""
@@ -226,19 +234,20 @@ class MeetingService:
 
     def command(self, meeting_id: str, kind: str, /, source: str = "web", by: Optional[str] = None,
                 **args: Any) -> dict[str, Any]:
+        """Apply one command; the answer says whether it was taken, and the view after it."""
         if kind not in COMMAND_KINDS:
-            raise ValueError(f"Onbekende opdracht '{kind}'. Kies uit: {', '.join(COMMAND_KINDS)}.")
+            raise UnknownCommand(f"Onbekende opdracht '{kind}'. Kies uit: {', '.join(COMMAND_KINDS)}.")
         with self._lock:
             live = self._get(meeting_id)
-            effects = self._apply(live, Command(kind, source, by, dict(args)))  # type: ignore[arg-type]
+            effects, shown = self._apply(live, Command(kind, source, by, dict(args)))  # type: ignore[arg-type]
             rejected = next((e for e in effects if isinstance(e, Rejected)), None)
-            return {"ok": rejected is None, "reason": rejected.reason if rejected else None, "view": self._view(live)}
+            return {"ok": rejected is None, "reason": rejected.reason if rejected else None,
+                    "view": shown if shown is not None else self._view(live)}
 
-    def feed(self, meeting_id: str, event: Event, at: Optional[float] = None) -> list[Effect]:
-        """Feed an event from an adapter (speech, devices); `at` overrides the clock (replays)."""
+    def feed(self, meeting_id: str, event: Event) -> list[Effect]:
+        """Feed an event from an adapter (speech, devices) at the meeting clock's now."""
         with self._lock:
-            live = self._get(meeting_id)
-            return self._apply(live, event, at)
+            return self._apply(self._get(meeting_id), event)[0]
 
     def tick(self) -> None:
         with self._lock:
@@ -261,20 +270,20 @@ class MeetingService:
             log.error("tick van bijeenkomst %s mislukt: %s", live.id, type(exc).__name__)
         self.tick_failures[key] = type(exc).__name__
 
-    def _apply(self, live: _Live, event: Event, at: Optional[float] = None) -> list[Effect]:
-        now = self._now(live) if at is None else at
-        if at is not None:
-            live.offset = at - self.clock()  # a replay drives the meeting clock
-        before = (live.state.status, live.state.step_index)
-        live.state, effects = apply(live.state, event, now)
-        changed = (live.state.status, live.state.step_index) != before
-        if not isinstance(event, Tick) and not (isinstance(event, DeviceEvent) and event.kind.startswith("store_")):
+    def _apply(self, live: _Live, event: Event) -> tuple[list[Effect], Optional[dict[str, Any]]]:
+        """Apply, store what must be kept, publish; return the effects and the view if one was built."""
+        if not keeping.may_pass(live.state, event):
+            return [], None  # a private or silent step: not even a partial goes further
+        now = self._now(live)
+        before = live.state
+        live.state, effects = apply(before, event, now)
+        moved = (live.state.status, live.state.step_index) != (before.status, before.step_index)
+        if keeping.kept(event, effects, before, live.state):
             live.pending.append((now, event))
-            self._persist(live, summary=changed)
-        elif changed:
+            self._persist(live, summary=moved)
+        elif moved:
             self._persist(live, summary=True)
-        self._publish(live, effects)
-        return effects
+        return effects, self._publish(live, effects)
 
     def _persist(self, live: _Live, heartbeat: Optional[float] = None, summary: bool = False) -> None:
         """Write what the store does not have yet; on failure keep it in memory and retry later."""
@@ -307,19 +316,9 @@ class MeetingService:
             live.state, effects = apply(live.state, DeviceEvent("store_failed", str(exc)), self._now(live))
             self._publish(live, effects)
 
-    def _publish(self, live: _Live, effects: list[Effect]) -> None:
-        for effect in effects:
-            message = _message(effect)
-            if isinstance(effect, StateChanged):
-                message = {"type": "state", "data": self._view(live)}
-            if message is not None:
-                for sub in list(live.subscribers):
-                    sub.put(message)
-            for listener in self._listeners:
-                try:
-                    listener(live.id, effect)
-                except Exception:  # a broken listener must never stop a meeting
-                    pass
+    def _publish(self, live: _Live, effects: list[Effect], force_view: bool = False) -> Optional[dict[str, Any]]:
+        return live.audience.publish(live.id, live.state.method, effects, lambda: self._view(live), self._listeners,
+                                     force_view=force_view)
 
     # -- reading --------------------------------------------------------------
 
@@ -335,6 +334,7 @@ class MeetingService:
             notices.append("Deze bijeenkomst loopt vast door een fout; de andere bijeenkomsten lopen door. "
                            "Begin zo nodig een nieuwe.")
         data["notices"] = notices
+        data["last_say"] = live.audience.last_say
         return data
 
     def view(self, meeting_id: str) -> dict[str, Any]:
@@ -362,7 +362,7 @@ class MeetingService:
             return verslag.to_json(record)
         if fmt == "md":
             return verslag.to_markdown(record, with_transcript=transcript)
-        raise ValueError("Kies het formaat md of json.")
+        raise UserError("Kies het formaat md of json.", "bad_format")
 
     def set_checklist(self, meeting_id: str, checklist_id: str, index: int, checked: bool) -> dict[str, Any]:
         return self.command(meeting_id, "checklist", checklist=checklist_id, index=int(index), checked=bool(checked))
@@ -371,21 +371,3 @@ class MeetingService:
         with self._lock:
             return [(m.checklist, m.index) for m in self._get(meeting_id).state.outcomes.checklist
                     if m.column == "doe_ik_al"]
-
-
-def _message(effect: Effect) -> Optional[dict[str, Any]]:
-    if isinstance(effect, StateChanged):
-        return {"type": "state", "data": effect.view}
-    if isinstance(effect, Transcribed):
-        return {"type": "partial" if effect.line.get("partial") else "transcript", "data": effect.line}
-    if isinstance(effect, Noted):
-        return {"type": "outcome", "data": effect.outcome}
-    if isinstance(effect, Say):
-        return {"type": "say", "data": {"text": effect.text, "kind": effect.kind}}
-    if isinstance(effect, Rejected):
-        return {"type": "rejected", "data": {"command": effect.command, "reason": effect.reason}}
-    return None
-
-
-def effect_dict(effect: Effect) -> dict[str, Any]:
-    return to_dict(effect)

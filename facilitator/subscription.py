@@ -1,9 +1,9 @@
-"""A viewer's queue of a meeting's updates, for a screen's event stream."""
+"""A viewer's queue of a meeting's updates (facilitator.publisher.Update), for a screen's event stream."""
 
 from __future__ import annotations
 
 import queue
-from typing import Optional
+from typing import Any, Optional
 
 
 class Subscription:
@@ -12,10 +12,10 @@ class Subscription:
     def __init__(self, service, meeting_id: str, maxsize: int = 500):
         self._service = service
         self.meeting_id = meeting_id
-        self._queue: "queue.Queue[dict]" = queue.Queue(maxsize=maxsize)
+        self._queue: "queue.Queue[Any]" = queue.Queue(maxsize=maxsize)
         self.dropped = 0
 
-    def put(self, message: dict) -> None:
+    def put(self, message: Any) -> None:
         while True:
             try:
                 self._queue.put_nowait(message)
@@ -27,7 +27,7 @@ class Subscription:
                 except queue.Empty:
                     pass
 
-    def get(self, timeout: Optional[float] = None) -> Optional[dict]:
+    def get(self, timeout: Optional[float] = None) -> Optional[Any]:
         try:
             return self._queue.get(timeout=timeout)
         except queue.Empty:

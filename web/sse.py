@@ -8,12 +8,12 @@ from typing import Any, Iterator
 from flask import Blueprint, Response, current_app
 
 from web import meetings as m
+from web.messages import messages
 from web import state
 from web.errors import fail
 
 bp = Blueprint("sse", __name__, url_prefix="/api")
 
-EVENT_TYPES = ("state", "transcript", "partial", "outcome", "say", "rejected", "deleted")
 RETRY_MS = 2000
 POLL_SECONDS = 1.0  # how often a quiet stream checks whether the server is stopping
 
@@ -59,8 +59,8 @@ def stream(service, meeting_id: str, keepalive: float, stopping) -> Iterator[str
         poll = min(POLL_SECONDS, keepalive)
         quiet = 0.0
         while not stopping.is_set():
-            message = subscription.get(timeout=poll)
-            if message is None:
+            update = subscription.get(timeout=poll)
+            if update is None:
                 quiet += poll
                 if quiet >= keepalive:
                     # Also how a closed tab is noticed: writing to it fails and ends the stream.
@@ -68,10 +68,9 @@ def stream(service, meeting_id: str, keepalive: float, stopping) -> Iterator[str
                     yield ": keep-alive\n\n"
                 continue
             quiet = 0.0
-            kind = message.get("type")
-            if kind in EVENT_TYPES:
-                yield encode(kind, message.get("data"))
-            if kind == "deleted":
+            for kind, data in messages(update):
+                yield encode(kind, data)
+            if update.deleted:
                 return
     finally:
         subscription.close()

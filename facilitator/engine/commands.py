@@ -30,7 +30,6 @@ ALLOWED: dict[Status, tuple[frozenset, Optional[str]]] = {
 
 def command(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     kind = cmd.kind
-    state = state.evolve(last_rejected=None)
     allowed, refusal = ALLOWED[state.status]
     if refusal is not None and kind not in allowed:
         return cues.reject(state, out, kind, refusal)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from facilitator.events import Command, Effect, Noted, Transcribed
+from facilitator.events import TEXT_OUTCOME_KINDS, Command, Effect, OutcomeNoted
 from facilitator.engine import cues, speech
 from facilitator.engine.state import GROUP, Mark, MarkNote, Outcome, State
-from facilitator.engine.view import line_dict
 
 RATINGS = {"W", "N", "K"}
-OUTCOME_KINDS = {"volgende_stap", "nuttig", "doelen", "terugkoppeling"}
 # The two columns of the checklists of seed 003: "Doe ik al" and "Wil ik meer gaan doen".
 CHECKLIST_COLUMNS = ("doe_ik_al", "wil_ik_meer")
 
@@ -23,7 +21,7 @@ def _tip(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     if index is None:
         return cues.reject(state, out, "tip", "Er is nog niets gezegd om als tip te markeren.")
     state = speech.replace_line(state, index, type="tip")
-    out.append(Noted({"kind": "tip", "line": line_dict(state, state.transcript[index])}))
+    out.append(OutcomeNoted("tip", line=state.transcript[index]))
     return state
 
 
@@ -31,18 +29,18 @@ def _set_hulpvraag(state: State, cmd: Command, now: float, out: list[Effect]) ->
     text = str(cmd.args.get("text", "")).strip()
     if not text:
         return cues.reject(state, out, "set_hulpvraag", "De hulpvraag is leeg.")
-    out.append(Noted({"kind": "hulpvraag", "text": text}))
+    out.append(OutcomeNoted("hulpvraag", text))
     return state.evolve(outcomes=state.outcomes.evolve(hulpvraag=text))
 
 
 def _set_outcome(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     kind = cmd.args.get("kind")
     text = str(cmd.args.get("text", "")).strip()
-    if kind not in OUTCOME_KINDS:
+    if kind not in TEXT_OUTCOME_KINDS:
         return cues.reject(state, out, "set_outcome",
-                           f"Onbekende uitkomst; kies uit {', '.join(sorted(OUTCOME_KINDS))}.")
+                           f"Onbekende uitkomst; kies uit {', '.join(sorted(TEXT_OUTCOME_KINDS))}.")
     kept = tuple(o for o in state.outcomes.noted if o.kind != kind)
-    out.append(Noted({"kind": kind, "text": text}))
+    out.append(OutcomeNoted(kind, text))
     noted = kept + (Outcome(kind, text),) if text else kept
     return state.evolve(outcomes=state.outcomes.evolve(noted=noted))
 
@@ -55,7 +53,7 @@ def _rate(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     if rating not in RATINGS and rating not in (None, "-"):
         return cues.reject(state, out, "rate", "Kies W (warm), N (neutraal) of K (koud).")
     state = speech.replace_line(state, index, rating=None if rating in (None, "-") else rating)
-    out.append(Noted({"kind": "rating", "line": line_dict(state, state.transcript[index])}))
+    out.append(OutcomeNoted("rating", line=state.transcript[index]))
     return state
 
 
@@ -76,9 +74,7 @@ def _correct(state: State, cmd: Command, now: float, out: list[Effect]) -> State
     if not changes:
         return cues.reject(state, out, "correct", "Er is niets om te verbeteren.")
     state = speech.replace_line(state, index, corrected=True, **changes)
-    line = line_dict(state, state.transcript[index])
-    out.append(Noted({"kind": "correction", "line": line}))
-    out.append(Transcribed(line))
+    out.append(OutcomeNoted("correction", line=state.transcript[index]))
     return state
 
 
@@ -86,8 +82,7 @@ def _note(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     text = str(cmd.args.get("text", "")).strip()
     if not text:
         return cues.reject(state, out, "note", "De notitie is leeg.")
-    state, line = speech.add_note(state, cmd.by, text, now)
-    out.append(Transcribed(line_dict(state, line)))
+    state, _line = speech.add_note(state, cmd.by, text, now)
     return state
 
 
@@ -111,6 +106,7 @@ def _checklist(state: State, cmd: Command, now: float, out: list[Effect]) -> Sta
         text = str(args.get("text") or "").strip()
         kept = tuple(n for n in outcomes.checklist_notes if (n.checklist, n.index) != (mark.checklist, mark.index))
         outcomes = outcomes.evolve(checklist_notes=kept + ((MarkNote(mark.checklist, mark.index, text),) if text else ()))
+    out.append(OutcomeNoted("checklist"))
     return state.evolve(outcomes=outcomes)
 
 

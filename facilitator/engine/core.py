@@ -6,16 +6,17 @@ events at the same times always give the same effects, which is what lets a
 meeting be replayed from its log and a 75-minute meeting run in a test at once.
 
 The seams: `timing` (clocks and what falls due), `steps`, `rounds`, `speech`
-(attribution and transcript), `commands` and `content`, `health`; `cues` says things.
+(attribution and transcript), `commands` and `content`, `health`; `cues` says things,
+`facts` tells what changed. Screens are built outside, from the facts and `view`.
 """
 
 from __future__ import annotations
 
-from facilitator.events import Command, DeviceEvent, Effect, Event, SpeechActivity, StateChanged, Tick, Utterance
+from facilitator.events import Command, DeviceEvent, Effect, Event, SpeechActivity, Tick, Utterance
 from facilitator.engine import commands, health, speech, timing
 from facilitator.engine.state import Health, Outcomes, State, StepRecord
 from facilitator.engine.setup import Setup
-from facilitator.engine.view import view
+from facilitator.engine.facts import facts
 
 
 def new_state(setup: Setup) -> State:
@@ -49,14 +50,5 @@ def apply(state: State, event: Event, now: float) -> tuple[State, list[Effect]]:
     if state.status == "running":
         state = timing.tick(state, now, out)
     state = speech.mark(state, now)
-    if _visible(before) != _visible(state):
-        out.append(StateChanged(view(state, now)))
+    out += facts(before, state)
     return state, out
-
-
-def _visible(state: State) -> tuple:
-    """What a screen shows that does not change by the clock alone."""
-    timer, talk = state.timer, state.speech
-    return (state.status, state.step_index, state.round, timer.warned, timer.time_up, timer.extra_seconds,
-            talk.transcript, talk.who, talk.booked, talk.partial, state.outcomes, state.health.notices,
-            state.health.mic_ok, state.last_rejected)

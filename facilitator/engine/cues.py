@@ -22,9 +22,9 @@ def say(state: State, out: list[Effect], text: str, kind: str, chime: bool = Fal
     if "{" in text:  # warning and end cues may name the inbrenger too
         text = fill(state, text)
     out.append(Say(text, kind))  # type: ignore[arg-type]
-    return state.evolve(last_say=text)
+    return state
 
 
 def reject(state: State, out: list[Effect], command: str, reason: str) -> State:
     out.append(Rejected(command, reason))
-    return state.evolve(last_rejected=reason)
+    return state

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from facilitator.events import Effect, Noted, SpeechActivity, Transcribed, Utterance
+from facilitator.events import Effect, Heard, OutcomeNoted, SpeechActivity, Utterance
 from facilitator.engine.state import GROUP, Attribution, Line, Span, State, Stretch
-from facilitator.engine.view import line_dict
 
 _KEEP_ATTRIBUTIONS = 32
 _KEEP_COMMAND_SPANS = 8
@@ -97,38 +96,30 @@ def activity(state: State, event: SpeechActivity, now: float, out: list[Effect])
     return state.evolve(speech=state.speech.evolve(since=None, who=None))
 
 
-def _without_partial(state: State) -> State:
-    return state.evolve(speech=state.speech.evolve(partial=None)) if state.speech.partial is not None else state
-
-
 def utterance(state: State, utt: Utterance, now: float, out: list[Effect]) -> State:
     if state.status == "ready" or (state.status == "finished" and not utt.final):
         return state
     if not utt.final:
         if not state.step.transcribe or state.step.silence:
             return state
-        text = utt.text.strip()
-        out.append(Transcribed({"partial": True, "text": text, "speaker": speaker_now(state)}))
-        return state.evolve(speech=state.speech.evolve(partial=text or None))
+        out.append(Heard(utt.text.strip(), speaker_now(state)))  # shown, never kept
+        return state
     text = utt.text.strip()
     said = _attribution_at(state, min(utt.start, now))
     step = state.method.steps[said.step_index]
     if not text or not step.transcribe or step.silence:
         # Silence and untranscribed steps: speech counts as activity only, never as text.
-        return _without_partial(state)
+        return state
     if utt.id is not None and any(line.source_id == utt.id for line in state.transcript):
         return state  # already stored: a replayed or re-sent utterance
     if _within_command(state.speech.command_spans, utt.start, utt.end):
-        return state.evolve(speech=state.speech.evolve(partial=None))  # "ik pas": a command, not content
+        return state  # "ik pas", "volgende": a command, not what someone said
     number = state.speech.lines_made + 1
     line = Line(id=f"u{number}", step_index=said.step_index, speaker=said.speaker, text=text,
                 start=utt.start, end=utt.end, type=said.item, turn_id=said.turn_id, source_id=utt.id)
-    state = state.evolve(speech=state.speech.evolve(lines_made=number, transcript=state.transcript + (line,),
-                                                    partial=None))
-    data = line_dict(state, line)
-    out.append(Transcribed(data))
+    state = state.evolve(speech=state.speech.evolve(lines_made=number, transcript=state.transcript + (line,)))
     if said.item and said.item != "reactie":
-        out.append(Noted({"kind": said.item, "line": data}))
+        out.append(OutcomeNoted(said.item, line=line))
     return state
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, Optional
 
 from methods import Method, Step
+from facilitator.events import Line
 from facilitator.engine.setup import Options, Setup, SetupError, make_setup
 
 __all__ = [
@@ -86,23 +87,6 @@ class RoundState(_Evolving):
 # -- speech and transcript ------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Line(_Evolving):
-    """One transcript line: an utterance, a typed note."""
-
-    id: str
-    step_index: int
-    speaker: str
-    text: str
-    start: float
-    end: float
-    type: Optional[str] = None      # the round item (vraag, tip...), "notitie", or None
-    turn_id: Optional[int] = None
-    rating: Optional[str] = None    # W / N / K
-    corrected: bool = False
-    source_id: Optional[str] = None  # the recogniser's own id, to store each utterance once
-
-
-@dataclass(frozen=True)
 class Attribution:
     """From `at` on, speech belongs to `speaker` (in this turn, as this item, in this step)."""
 
@@ -147,7 +131,6 @@ class Speech(_Evolving):
     command_spans: tuple[Span, ...] = ()  # recent spoken commands: their words are no content
     transcript: tuple[Line, ...] = ()
     lines_made: int = 0              # numbers transcript lines; a removed line's id is never reused
-    partial: Optional[str] = None
 
 
 # -- outcomes -----------------------------------------------------------------------
@@ -225,8 +208,6 @@ class State(_Evolving):
     outcomes: Outcomes = Outcomes()
     health: Health = Health()
     hints: tuple[str, ...] = ()      # how-to hints already given once ("pass", "next_step")
-    last_say: Optional[str] = None
-    last_rejected: Optional[str] = None
 
     @property
     def method(self) -> Method:

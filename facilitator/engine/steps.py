@@ -13,8 +13,7 @@ def enter_step(state: State, index: int, now: float, out: list[Effect]) -> State
     state = state.with_record(index, visits=state.records[index].visits + 1)
     timer = Timer(since=now if state.status == "running" else None, meeting_active=state.timer.meeting_active,
                   started_at=state.timer.started_at, last_clock=state.timer.last_clock)
-    state = state.evolve(step_index=index, timer=timer, round=None,
-                         speech=state.speech.evolve(partial=None))
+    state = state.evolve(step_index=index, timer=timer, round=None)
     step = state.step
     text = cues.fill(state, step.cue)
     if index > 0:  # the first step's cue is the welcome; later steps say where we are

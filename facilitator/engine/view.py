@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from methods import minutes_json
+from methods import Method, minutes_json
 from facilitator.engine.state import GROUP, Line, State
 from facilitator.engine.timing import meeting_elapsed, planned_seconds, remaining_seconds, step_elapsed
 
@@ -32,7 +32,12 @@ def speaking_by_step(state: State, now: float) -> dict[int, dict[str, float]]:
 
 
 def line_dict(state: State, line: Line) -> dict[str, Any]:
-    step = state.method.steps[line.step_index]
+    return line_json(state.method, line)
+
+
+def line_json(method: Method, line: Line) -> dict[str, Any]:
+    """One transcript line as JSON-ready data, for screens and exports."""
+    step = method.steps[line.step_index]
     return {
         "id": line.id,
         "step_index": line.step_index,
@@ -165,10 +170,7 @@ def view(state: State, now: float) -> dict[str, Any]:
         "speaking": {k: round(v, 1) for k, v in totals.items()},
         "share": {k: round(v / talk, 3) for k, v in totals.items()} if talk > 0 else {},
         "current_speaker": state.speech.who if state.speech.since is not None else None,
-        "partial": state.speech.partial,
         "hulpvraag": state.outcomes.hulpvraag,
-        "last_say": state.last_say,
-        "last_rejected": state.last_rejected,
         "passes": _passes(state),
     }
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import e2e_script as E
-from facilitator.events import Say, Transcribed
+from facilitator.events import Heard, LineAdded, Say
 from facilitator.service import MeetingService
 from facilitator.wiring import StreamClock, replay_recording
 from methods import load_library
@@ -101,8 +101,8 @@ def test_nothing_is_transcribed_during_the_silence(replayed):
     s = replayed["script"]
     quiet_from, quiet_to = s.marks["stilte"] + 0.5, s.marks["stilte"] + E.SILENCE_SECONDS
     # (The final of the command that began the silence may come just after it began: it was said before.)
-    shown = [e.line for t, e in replayed["effects"] if isinstance(e, Transcribed) and quiet_from <= t <= quiet_to
-             and (e.line.get("partial") or e.line["start"] >= s.marks["stilte"])]
+    shown = [e for t, e in replayed["effects"] if quiet_from <= t <= quiet_to
+             and (isinstance(e, Heard) or (isinstance(e, LineAdded) and e.line.start >= s.marks["stilte"]))]
     assert shown == [], "text shown during the silence"
     stored = replayed["export"]["transcript"]
     assert [u for u in stored if u["step_index"] in (2, 6)] == []  # stilte and journaling

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from facilitator.engine import apply, make_setup, new_state, remaining_seconds
+from facilitator.engine import apply, make_setup, new_state, remaining_seconds, view
 from facilitator.engine.state import State
-from facilitator.events import Command, Effect, Event, Say, SpeechActivity, Tick, Utterance, Word
+from facilitator.events import Command, Effect, Event, Say, SpeechActivity, Tick, Utterance, Word, changes_view
 from methods import load_library
 
 PEOPLE = ("Anna", "Ben", "Carla", "Dirk", "Eva")
@@ -49,6 +49,8 @@ class Run:
     log: list[tuple[float, Event]] = field(default_factory=list)
     effects: list[tuple[float, Effect]] = field(default_factory=list)
     last: list[Effect] = field(default_factory=list)
+    # Check after every event that a change a screen would show came with a fact saying so.
+    strict: bool = False
 
     @classmethod
     def of(cls, method_id: str = "case-clinic", participants=PEOPLE, inbrenger: str = "Anna",
@@ -63,7 +65,10 @@ class Run:
     def feed(self, event: Event, at: Optional[float] = None) -> list[Effect]:
         if at is not None:
             self.t = max(self.t, at) if not isinstance(event, (Utterance, SpeechActivity)) else self.t
+        before = self.state
         self.state, self.last = apply(self.state, event, self.t)
+        if self.strict and not any(changes_view(e) for e in self.last):
+            assert view(before, self.t) == view(self.state, self.t), f"{event} changed the view without a fact"
         if not isinstance(event, Tick):
             self.log.append((self.t, event))
         self.effects.extend((self.t, e) for e in self.last)

@@ -7,7 +7,8 @@ import pytest
 from engine_sim import PEOPLE, Run, custom_method, round_step
 from facilitator.engine import outcomes, remaining_seconds, transcript, view
 from facilitator.engine.state import Mark
-from facilitator.events import COMMAND_KINDS, Chime, Command, Noted, Rejected, Say, StateChanged, Transcribed
+from facilitator.events import (COMMAND_KINDS, Chime, Command, LineAdded, LineChanged, OutcomeNoted, Rejected, Say,
+                                StatusChanged, StepEntered)
 
 
 def _method():
@@ -54,7 +55,7 @@ def test_start_announces_the_first_step_with_a_chime():
     assert isinstance(effects[0], Chime)
     assert run.spoken() == ["Welkom. Anna, vertel."]
     assert [e.kind for e in effects if isinstance(e, Say)] == ["instruction"]
-    assert any(isinstance(e, StateChanged) for e in effects)
+    assert StatusChanged("running") in effects and StepEntered(0) in effects
     assert run.state.status == "running" and run.state.step_index == 0
     run.cmd("start")
     assert run.rejected() == "De bijeenkomst is al begonnen."
@@ -327,8 +328,9 @@ def test_tip_marks_the_last_utterance_or_a_given_one():
     run.say("en schrijf het op", 13, 15, uid="b")
     run.cmd("note", text="een notitie is nooit de tip")
     effects = run.cmd("tip")
-    noted = [e for e in effects if isinstance(e, Noted)]
-    assert noted[0].outcome["kind"] == "tip" and noted[0].outcome["line"]["text"] == "en schrijf het op"
+    noted = [e for e in effects if isinstance(e, OutcomeNoted)]
+    assert noted[0].kind == "tip" and noted[0].line.text == "en schrijf het op"
+    assert [e.line.type for e in effects if isinstance(e, LineChanged)] == ["tip"]
     run.cmd("tip", utterance="a")
     assert outcomes(run.state)["tips_by_person"] == {"Anna": ["bel haar eerst", "en schrijf het op"]}
     run.cmd("tip", utterance="bestaat-niet")
@@ -340,7 +342,7 @@ def test_set_hulpvraag_and_outcomes():
     run.cmd("set_hulpvraag", text="   ")
     assert run.rejected() == "De hulpvraag is leeg."
     effects = run.cmd("set_hulpvraag", text="Hoe houd ik grenzen?")
-    assert [e.outcome for e in effects if isinstance(e, Noted)] == [{"kind": "hulpvraag", "text": "Hoe houd ik grenzen?"}]
+    assert [e for e in effects if isinstance(e, OutcomeNoted)] == [OutcomeNoted("hulpvraag", "Hoe houd ik grenzen?")]
     run.cmd("set_outcome", kind="volgende_stap", text="Gesprek plannen")
     run.cmd("set_outcome", kind="volgende_stap", text="Gesprek plannen met Piet")  # replaces
     run.cmd("set_outcome", kind="nuttig", text="De stilte")
@@ -382,7 +384,9 @@ def test_correct_changes_text_speaker_or_type_and_keeps_it_marked():
     run.cmd("correct", utterance="c1", speaker="Zoë")
     assert run.rejected() == "'Zoë' is geen deelnemer."
     effects = run.cmd("correct", utterance="c1", text="ik weet het wel", speaker="Ben", type="tip")
-    assert any(isinstance(e, Transcribed) for e in effects) and any(isinstance(e, Noted) for e in effects)
+    changed = [e.line for e in effects if isinstance(e, LineChanged)]
+    assert [(c.text, c.speaker, c.type) for c in changed] == [("ik weet het wel", "Ben", "tip")]
+    assert [e.kind for e in effects if isinstance(e, OutcomeNoted)] == ["correction"]
     line = transcript(run.state)[0]
     assert (line["text"], line["speaker"], line["type"], line["corrected"]) == ("ik weet het wel", "Ben", "tip", True)
     run.cmd("correct", utterance="nope", text="x")
@@ -397,7 +401,7 @@ def test_note_is_kept_in_the_transcript_by_step():
     effects = run.cmd("note", text="Ben moet om vier uur weg", by="Eva")
     line = transcript(run.state)[0]
     assert (line["type"], line["speaker"], line["step_index"]) == ("notitie", "Eva", 1)
-    assert any(isinstance(e, Transcribed) for e in effects)
+    assert [e.line.text for e in effects if isinstance(e, LineAdded)] == ["Ben moet om vier uur weg"]
     assert outcomes(run.state)["notes"] == ["Ben moet om vier uur weg"]
 
 
@@ -422,13 +426,14 @@ def test_unknown_command_kind_is_rejected():
     assert run.rejected() == "Onbekende opdracht 'dance'."
 
 
-def test_rejections_are_shown_once_and_cleared_by_the_next_command():
+def test_a_rejection_is_a_fact_of_its_command_only_and_changes_nothing():
     run = started()
+    before = run.state
     run.cmd("previous_step")
-    assert view(run.state, run.t)["last_rejected"] == "Dit is de eerste stap."
-    assert [e for e in run.last if isinstance(e, Rejected)][0].command == "previous_step"
+    assert [(e.command, e.reason) for e in run.last] == [("previous_step", "Dit is de eerste stap.")]
+    assert run.state == before  # no screen echo is kept in the state
     run.cmd("remaining")
-    assert view(run.state, run.t)["last_rejected"] is None
+    assert not any(isinstance(e, Rejected) for e in run.last)
 
 
 def test_a_command_never_reads_the_clock_backwards():

@@ -10,7 +10,9 @@ Invariants, checked after every event:
   shown as over time;
 - every final utterance with an id is stored at most once, also when it is fed twice, and
   exactly once when it began in a started, transcribed, non-silent step;
-- replaying the logged events (not the ticks) gives the live state.
+- replaying the logged events (not the ticks) gives the live state;
+- an event that changes the screen view (at the same clock time) has a fact saying so, so
+  the publisher, which builds a view only after such facts, never misses a change.
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ def check_invariants(run: Run) -> None:
 def test_random_meetings_keep_their_invariants_and_replay_exactly(m):
     method_id, people, inbrenger, pb, options, start_first, actions = m
     run = Run.of(method_id, people, inbrenger, procesbegeleider=pb, options=options)
+    run.strict = True
     history = [(run.t, run.state.step_index, run.state.status)]   # what the step was, when
     expected_stored: dict[str, tuple[float, bool]] = {}            # id -> (start, should be kept)
     fed_ids = set()

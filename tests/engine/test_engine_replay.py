@@ -102,7 +102,7 @@ def test_replay_at_any_cut_equals_the_live_state_then():
 def test_same_events_at_the_same_times_give_the_same_effects():
     for method in ("case-clinic", "tienstappenmethode", "balintmethode"):
         a, b = simulate(method), simulate(method)
-        assert a.effects == b.effects  # every Say, Chime, Noted, Transcribed and screen view
+        assert a.effects == b.effects  # every Say, Chime and fact
         assert a.state == b.state
 
 

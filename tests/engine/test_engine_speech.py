@@ -6,7 +6,7 @@ import pytest
 
 from engine_sim import Run, custom_method, round_step
 from facilitator.engine import GROUP, outcomes, speaking_by_step, speaking_totals, transcript, view
-from facilitator.events import Noted, Transcribed, Utterance
+from facilitator.events import Heard, LineAdded, OutcomeNoted, Utterance
 
 
 def meeting() -> Run:
@@ -58,11 +58,12 @@ def test_step_speakers_give_the_attribution_outside_rounds():
 def test_partials_are_shown_not_kept():
     run = meeting()
     effects = run.feed(Utterance("het gaat", 1, 2, final=False))
-    assert [e.line for e in effects if isinstance(e, Transcribed)] == [{"partial": True, "text": "het gaat", "speaker": "Anna"}]
-    assert run.state.speech.partial == "het gaat" and transcript(run.state) == []
+    assert effects == [Heard("het gaat", "Anna")]  # shown; the state does not change
+    assert transcript(run.state) == []
     run.t = 5
-    run.say("het gaat over mijn team", 1, 4, uid="f")
-    assert run.state.speech.partial is None and len(transcript(run.state)) == 1
+    effects = run.say("het gaat over mijn team", 1, 4, uid="f")
+    assert [e.line.text for e in effects if isinstance(e, LineAdded)] == ["het gaat over mijn team"]
+    assert len(transcript(run.state)) == 1
 
 
 def test_empty_finals_are_not_kept():
@@ -85,8 +86,8 @@ def test_utterance_after_finish_is_still_kept_under_the_last_step():
     run.cmd("finish")
     run.say("tot volgende week", 18, 19.5, uid="bye", at=21)
     assert transcript(run.state)[0]["text"] == "tot volgende week"
-    run.feed(Utterance("partieel", 21, 22, final=False))
-    assert run.state.speech.partial is None
+    before = run.state
+    assert run.feed(Utterance("partieel", 21, 22, final=False)) == [] and run.state == before
 
 
 def test_each_utterance_id_is_stored_once():
@@ -94,7 +95,7 @@ def test_each_utterance_id_is_stored_once():
     run.t = 10
     run.say("eenmaal", 2, 4, uid="same")
     effects = run.say("eenmaal", 2, 4, uid="same")
-    assert not any(isinstance(e, Transcribed) for e in effects)
+    assert not any(isinstance(e, LineAdded) for e in effects)
     assert len(transcript(run.state)) == 1
     # Without an id the recogniser cannot tell; both are kept.
     run.say("zonder id", 5, 6)
@@ -107,8 +108,8 @@ def test_a_round_item_is_noted_as_outcome():
     run.cmd("next_step")
     run.t = 10
     effects = run.say("wat is je doel", 2, 6, uid="q")
-    noted = [e.outcome for e in effects if isinstance(e, Noted)]
-    assert noted[0]["kind"] == "vraag" and noted[0]["line"]["speaker"] == "Ben"
+    noted = [e for e in effects if isinstance(e, OutcomeNoted)]
+    assert noted[0].kind == "vraag" and noted[0].line.speaker == "Ben"
     assert outcomes(run.state)["items"]["vraag"][0]["by"] == "Ben"
 
 
@@ -127,8 +128,8 @@ def test_during_silence_nothing_is_transcribed_but_activity_counts():
     run.activity(False)
     effects = run.say("ik moet even iets kwijt", t0 + 10, t0 + 16, uid="s", at=t0 + 17)
     effects += run.feed(Utterance("ik moet", t0 + 10, t0 + 12, final=False))
-    assert not any(isinstance(e, Transcribed) for e in effects)
-    assert transcript(run.state) == [] and run.state.speech.partial is None
+    assert not any(isinstance(e, (LineAdded, Heard)) for e in effects)
+    assert transcript(run.state) == []
     assert speaking_totals(run.state, run.t, step_index=2) == {GROUP: pytest.approx(6)}
     assert run.spoken(effects) == []  # never announced
 
@@ -234,8 +235,8 @@ def test_a_silence_step_shows_no_partials_even_when_the_file_forgets_transcribe_
     run.cmd("start")
     effects = run.feed(Utterance("ik moet", 1, 2, final=False))
     effects += run.say("ik moet even iets kwijt", 1, 3, uid="s")
-    assert not any(isinstance(e, Transcribed) for e in effects)
-    assert run.state.speech.partial is None and transcript(run.state) == []
+    assert not any(isinstance(e, (LineAdded, Heard)) for e in effects)
+    assert transcript(run.state) == []
 
 
 def test_a_spoken_command_is_not_kept_as_what_someone_said():

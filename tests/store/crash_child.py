@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from facilitator.engine import remaining_seconds
-from facilitator.events import Command, SpeechActivity, Utterance
+from facilitator.events import Command, LineAdded, SpeechActivity, Utterance
 from facilitator.service import MeetingService
 from methods import load_library
 
@@ -60,15 +60,16 @@ def main() -> None:
             # Never past the dialoog (index 4): the meeting must not finish on its own.
             event = Command(rng.choice(["next_turn", "pass", "remaining", "extend", "note"]),
                             args={"text": f"notitie {i}"} if rng.random() < 0.5 else {})
-        duplicate = uid is not None and uid in fed
-        service.feed(mid, event)
+        effects = service.feed(mid, event)
         service.tick()
-        if not duplicate:
+        # Words are kept only when they became a line (not again, not in a step without transcript).
+        kept = uid is None or any(isinstance(e, LineAdded) for e in effects)
+        if kept:
             count += 1
             if uid is not None:
                 fed.append(uid)
         state = service.state(mid)
-        print(json.dumps({"i": i, "count": count, "id": None if duplicate else uid, "step": state.step_index,
+        print(json.dumps({"i": i, "count": count, "id": uid if kept else None, "step": state.step_index,
                           "status": state.status, "now": service.now(mid),
                           "remaining": remaining_seconds(state, service.now(mid))}), flush=True)
 

@@ -248,6 +248,12 @@
     source.addEventListener("state", function (e) { render(JSON.parse(e.data)); });
     source.addEventListener("transcript", function (e) { addLine(JSON.parse(e.data)); });
     source.addEventListener("partial", function (e) { showPartial(JSON.parse(e.data)); });
+    source.addEventListener("removed", function (e) {
+      // A command's own words that had become a line: gone from every screen, not only after a reload.
+      var id = JSON.parse(e.data).id;
+      var node = $("transcript").querySelector('li[data-id="' + CSS.escape(String(id)) + '"]');
+      if (node) { node.remove(); }
+    });
     source.addEventListener("outcome", function () { refreshOutcomes(); });
     source.addEventListener("say", function (e) {
       var data = JSON.parse(e.data);
