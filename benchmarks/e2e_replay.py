@@ -70,7 +70,8 @@ def twenty_minutes(cache: Path, minutes: float = 20.0) -> E.Script:
 def replay(wav: Path, work: Path, method_id: str, progress=None):
     from facilitator.events import Say
     from facilitator.service import MeetingService
-    from facilitator.wiring import StreamClock, replay_recording
+    from facilitator.clock import StreamClock
+    from facilitator.replay import replay_recording
     from methods import load_library
 
     data = Path(tempfile.mkdtemp(dir=work, prefix="data-"))

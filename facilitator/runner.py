@@ -2,6 +2,7 @@
 
 On a terminal it reads single keys; with a pipe on stdin it reads one key or word a
 line, so scripts and tests can drive it. Cues are shown (and spoken when voice is on).
+It never drives time: the room's Ticker does (facilitator.room); this only reads and shows.
 """
 
 from __future__ import annotations
@@ -45,12 +46,12 @@ def clock_text(seconds: float) -> str:
 
 class TerminalRunner:
     def __init__(self, service, meeting_id: str, *, speak: Optional[Callable[[str, str], None]] = None,
-                 stdin=None, stdout=None, tick_seconds: float = 0.25):
+                 stdin=None, stdout=None, poll_seconds: float = 0.25):
         self.service = service
         self.meeting_id = meeting_id
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
-        self.tick_seconds = tick_seconds
+        self.poll_seconds = poll_seconds  # how often the screen refreshes and the end is checked
         self.cues: deque[str] = deque(maxlen=6)
         self.message: Optional[str] = None
         self.speak = speak
@@ -118,14 +119,13 @@ class TerminalRunner:
         return self.service.view(self.meeting_id)["status"] != "finished"
 
     def _run_lines(self) -> None:
-        """Piped input: one key or word per line; ticks keep running in between."""
+        """Piped input: one key or word per line; the room's clock keeps running in between."""
         fd = self.stdin.fileno()
         buffer = b""
         while True:
-            self.service.tick()
             if self.service.view(self.meeting_id)["status"] == "finished":
                 return
-            ready, _, _ = select.select([fd], [], [], self.tick_seconds)
+            ready, _, _ = select.select([fd], [], [], self.poll_seconds)
             if not ready:
                 continue
             chunk = os.read(fd, 4096)
@@ -152,9 +152,8 @@ class TerminalRunner:
         with _cbreak(self.stdin), Live(self._render(), auto_refresh=False, screen=False,
                                        console=_console(self.stdout)) as live:
             while True:
-                self.service.tick()
                 live.update(self._render(), refresh=True)
-                ready, _, _ = select.select([self.stdin], [], [], self.tick_seconds)
+                ready, _, _ = select.select([self.stdin], [], [], self.poll_seconds)
                 if ready:
                     key = os.read(self.stdin.fileno(), 1).decode("utf-8", "replace")
 

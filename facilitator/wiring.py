@@ -1,4 +1,4 @@
-"""Wiring: connect a meeting to the room (cues out, microphone in) or to a recording.
+"""Wiring: connect a meeting to the room: cues out, microphone in, with the voice room's life as a state.
 
 This is the one place where the engine's service meets the voice adapters. Every
 adapter failure becomes a DeviceEvent and a sentence on screen; the meeting goes on.
@@ -7,9 +7,9 @@ adapter failure becomes a DeviceEvent and a sentence on screen; the meeting goes
 from __future__ import annotations
 
 import logging
-import queue
-import shutil
 import threading
+from collections import deque
+from enum import Enum
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -21,41 +21,95 @@ MAX_LISTENER_RESTARTS = 5
 
 
 class _SpeechQueue:
-    """Speaks cues in order on its own thread, so rendering never holds up the meeting."""
+    """Speaks cues in order on its own thread, so rendering never holds up the meeting.
 
-    def __init__(self, speaker, on_failure: Callable[[str], None]):
-        self.speaker = speaker
+    Cues wait here until the speaker is ready (the room may still be starting), and a cue that
+    is no longer true is dropped before it is spoken: a new step's instruction drops every cue
+    still waiting, a new turn call drops the turn calls still waiting. The microphone is shut
+    while the facilitator speaks, so stale cues would leave the room unheard for their length.
+    """
+
+    def __init__(self, on_failure: Callable[[str], None]):
+        self.speaker = None
         self.on_failure = on_failure
-        self._queue: "queue.Queue[Optional[tuple[str, Optional[str]]]]" = queue.Queue()
+        self._pending: deque[tuple[str, str, Optional[str]]] = deque()
+        self._ready = threading.Condition()
+        self._closed = False
         self._chime: Optional[str] = None
+        self.dropped = 0
         self._thread = threading.Thread(target=self._run, name="cue-speaker", daemon=True)
         self._thread.start()
+
+    def attach(self, speaker) -> None:
+        with self._ready:
+            self.speaker = speaker
+            self._ready.notify_all()
 
     def effect(self, effect: Effect) -> None:
         if isinstance(effect, Chime):
             self._chime = effect.kind  # goes with the next cue
         elif isinstance(effect, Say):
-            self._queue.put((effect.text, self._chime))
-            self._chime = None
+            with self._ready:
+                if effect.kind == "instruction":
+                    stale = len(self._pending)
+                    self._pending.clear()
+                else:
+                    before = len(self._pending)
+                    if effect.kind == "turn":
+                        self._pending = deque(c for c in self._pending if c[1] != "turn")
+                    stale = before - len(self._pending)
+                self.dropped += stale
+                self._pending.append((effect.text, effect.kind, self._chime))
+                self._chime = None
+                self._ready.notify_all()
+
+    def _next(self) -> Optional[tuple[str, str, Optional[str]]]:
+        with self._ready:
+            while not self._closed and (self.speaker is None or not self._pending):
+                self._ready.wait()
+            return None if self._closed else self._pending.popleft()
 
     def _run(self) -> None:
         while True:
-            item = self._queue.get()
+            item = self._next()
             if item is None:
                 return
-            text, chime = item
+            text, _kind, chime = item
             try:
                 result = self.speaker.say(text, chime=chime)
-                if not result.ok and result.error:
+                # A failed render the speaker reports itself (once, as speech_failed); not twice.
+                if not result.ok and result.code == "playback_failed" and result.error:
                     self.on_failure(result.error)
             except Exception as exc:  # speech must never take the meeting down
                 log.exception("speaking a cue failed")
                 self.on_failure(f"Spreken lukte niet ({exc}); de tekst staat op het scherm.")
 
     def close(self) -> None:
-        self._queue.put(None)
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
         self._thread.join(timeout=2)
-        self.speaker.close()
+        if self.speaker is not None:
+            self.speaker.close()
+
+
+class VoiceState(str, Enum):
+    """Where the room's voice is in its life. Screens show manual mode unless it is listening."""
+
+    STARTING = "starting"      # speech and the model are loading
+    LISTENING = "listening"    # a microphone and a recogniser hear the room
+    MANUAL = "manual"          # running, but nothing is heard: no microphone or model (buttons and keys)
+    RESTARTING = "restarting"  # the listener died; a new one starts after a pause
+    STOPPED = "stopped"
+
+
+_MOVES = {
+    VoiceState.STARTING: {VoiceState.LISTENING, VoiceState.MANUAL, VoiceState.RESTARTING, VoiceState.STOPPED},
+    VoiceState.LISTENING: {VoiceState.LISTENING, VoiceState.MANUAL, VoiceState.RESTARTING, VoiceState.STOPPED},
+    VoiceState.MANUAL: {VoiceState.LISTENING, VoiceState.MANUAL, VoiceState.RESTARTING, VoiceState.STOPPED},
+    VoiceState.RESTARTING: {VoiceState.LISTENING, VoiceState.MANUAL, VoiceState.RESTARTING, VoiceState.STOPPED},
+    VoiceState.STOPPED: set(),
+}
 
 
 class VoiceRoom:
@@ -63,13 +117,16 @@ class VoiceRoom:
 
     `facilitator run` gives it one meeting; `facilitator serve` lets it follow whichever
     meeting speaks last (one laptop, one room). The model loads once. What cannot start
-    becomes a notice on every screen, and the meeting goes on in manual mode.
+    becomes a notice on every screen, and the meeting goes on in manual mode. Its life is
+    an explicit VoiceState; `history` keeps the states it went through.
     """
 
     def __init__(self, service, data_dir: Path, *, meeting_id: Optional[str] = None, model_path: Optional[str] = None,
                  device: Optional[str] = None, speak: bool = True, listen: bool = True, rate: int = 160,
                  volume: float = 1.0, commands_path: Optional[str] = None,
                  speaker_options: Optional[dict] = None):
+        from voice.gate import Gate
+
         self.service = service
         # Extra Speaker arguments, e.g. {"sink": NullSink(), "renderer": Renderer(..., hook=...)} in tests.
         self.speaker_options = dict(speaker_options or {})
@@ -84,18 +141,27 @@ class VoiceRoom:
         self.volume = volume
         self.notices: list[str] = []
         self.model = None
-        self._speech: Optional[_SpeechQueue] = None
         self._listener = None
-        self._gate = None
-        self._lock = threading.Lock()
-        self._stopped = False
-        self.restarts = 0
-        from voice.gate import Gate
-
         self._gate = Gate()
+        self._lock = threading.RLock()
+        self.state = VoiceState.STARTING
+        self.history: list[VoiceState] = [self.state]
+        self.restarts = 0
+        # Cues wait in the queue while speech starts: a meeting started meanwhile is still announced.
+        self._speech: Optional[_SpeechQueue] = _SpeechQueue(self._speech_failed) if speak else None
         # Follow the meetings from now on, not from the end of start(): a meeting created and
         # started while speech and the model load would otherwise never get the microphone.
         self.service.on_effect(self._effect)
+
+    def _enter(self, state: VoiceState) -> bool:
+        with self._lock:
+            if state not in _MOVES[self.state]:
+                return False
+            if state is not self.state:
+                log.info("voice: %s -> %s", self.state.value, state.value)
+                self.history.append(state)
+            self.state = state
+            return True
 
     def _clock(self) -> float:
         mid = self.meeting_id
@@ -103,14 +169,16 @@ class VoiceRoom:
 
     def start(self) -> list[str]:
         """Start what can start; return one sentence per part that could not."""
-        if self.speak:
+        if self._speech is not None:
             try:
                 from voice.speaker import Speaker
 
-                speaker = Speaker(self.data_dir / "cache" / "cues", gate=self._gate, clock=self._clock, rate=self.rate,
-                                  volume=self.volume, on_device_event=self._feed, **self.speaker_options)
-                self._speech = _SpeechQueue(speaker, self._speech_failed)
+                self._speech.attach(Speaker(self.data_dir / "cache" / "cues", gate=self._gate, clock=self._clock,
+                                            rate=self.rate, volume=self.volume, on_device_event=self._feed,
+                                            **self.speaker_options))
             except Exception as exc:
+                self._speech.close()
+                self._speech = None
                 self._notice("speech", f"Spraak staat uit: {_sentence(exc)}")
         if self.listen:
             from voice.errors import VoiceError
@@ -120,15 +188,20 @@ class VoiceRoom:
                 self.model = load_model(self.model_path)
             except VoiceError as err:
                 self._notice("model", f"Geen spraakherkenning: {err.message}")
-            if self.meeting_id:
-                # A meeting that spoke while the model loaded got a listener without it: reopen.
-                self.attach(self.meeting_id, reopen=True)
+        with self._lock:
+            if self.state is not VoiceState.STARTING:
+                return self.notices  # stopped meanwhile
+            self.state = VoiceState.MANUAL  # attach() below moves on to listening if it can
+            self.history.append(self.state)
+        if self.meeting_id:
+            # A meeting that spoke while the model loaded got a listener without it: reopen.
+            self.attach(self.meeting_id, reopen=True)
         return self.notices
 
     def attach(self, meeting_id: str, reopen: bool = False) -> None:
         """Listen for this meeting: its clock times the microphone's frames."""
         with self._lock:
-            if self._stopped:
+            if self.state is VoiceState.STOPPED:
                 return
             if self._listener is not None and self.meeting_id == meeting_id and not reopen:
                 return
@@ -147,24 +220,35 @@ class VoiceRoom:
                 mic = MicSource(_device(self.device), clock=self._clock)
             except VoiceError as err:
                 self._notice("mic", f"Geen microfoon: {err.message}")
+                if self.state is not VoiceState.STARTING:
+                    self._enter(VoiceState.MANUAL)
                 return
             self._notice("mic", None)
             self._listener = Listener(mic, self.model, gate=self._gate, commands=command_table(self.commands_path))
             listen_in_background(self._listener, lambda heard, mid=meeting_id: self._heard(heard.event, mid))
-            self.service.set_listening(meeting_id, self.model is not None)
+            heard = self.model is not None
+            if self.state is not VoiceState.STARTING:  # while starting, the model is not there yet
+                self._enter(VoiceState.LISTENING if heard else VoiceState.MANUAL)
+            self.service.set_listening(meeting_id, heard)
 
     def _heard(self, event, meeting_id: str) -> None:
         self._feed(event, meeting_id)
         if isinstance(event, DeviceEvent) and event.kind == "asr_failed":
             # Supervision: the listener thread ended; start a new one after a pause, a few times.
-            self.restarts += 1
-            if self.restarts <= MAX_LISTENER_RESTARTS and not self._stopped:
-                timer = threading.Timer(min(2.0 * self.restarts, 10.0), self._restart_listener, args=(meeting_id,))
-                timer.daemon = True
-                timer.start()
+            with self._lock:
+                self.restarts += 1
+                again = self.restarts <= MAX_LISTENER_RESTARTS and self._enter(VoiceState.RESTARTING)
+                if not again:
+                    self._enter(VoiceState.MANUAL)  # the notice stays: buttons and keys from here on
+            self.service.set_listening(meeting_id, False)
+            if not again:
+                return
+            timer = threading.Timer(min(2.0 * self.restarts, 10.0), self._restart_listener, args=(meeting_id,))
+            timer.daemon = True
+            timer.start()
 
     def _restart_listener(self, meeting_id: str) -> None:
-        if self._stopped or self.meeting_id != meeting_id:
+        if self.state is not VoiceState.RESTARTING or self.meeting_id != meeting_id:
             return
         self.attach(meeting_id, reopen=True)
         if self._listener is not None:
@@ -205,6 +289,17 @@ class VoiceRoom:
             self.notices.append(sentence)
         self.service.set_notice(f"voice-{key}", sentence)
 
+    def report(self) -> dict:
+        """What the room heard, as counts and reasons (never words: nothing said is logged)."""
+        listener = self._listener
+        stats = dict(listener.stats) if listener is not None else {}
+        reasons: dict[str, int] = {}
+        for decision in list(listener.rejected) if listener is not None else []:
+            reasons[decision.reason] = reasons.get(decision.reason, 0) + 1
+        return {"state": self.state.value, "history": [s.value for s in self.history], "restarts": self.restarts,
+                "listener": stats, "rejected": reasons,
+                "cues_dropped": self._speech.dropped if self._speech is not None else 0}
+
     def _close_listener(self) -> None:
         if self._listener is not None:
             try:
@@ -215,8 +310,10 @@ class VoiceRoom:
 
     def stop(self) -> None:
         with self._lock:
-            self._stopped = True
+            report = self.report()
+            self._enter(VoiceState.STOPPED)
             self._close_listener()
+        log.info("voice room stopped: %s", report)
         if self.meeting_id:
             self.service.set_listening(self.meeting_id, False)
         if self._speech is not None:
@@ -233,16 +330,6 @@ def _sentence(exc: Exception) -> str:
     return getattr(exc, "message", None) or str(exc)
 
 
-class StreamClock:
-    """The meeting clock of a replay: the recording's own stream time."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
 def command_table(path: Optional[str] = None):
     """The spoken command phrases: --commands FILE, $FACILITATOR_COMMANDS, or the built-in Dutch ones."""
     import os
@@ -251,80 +338,3 @@ def command_table(path: Optional[str] = None):
 
     path = path or os.environ.get("FACILITATOR_COMMANDS")
     return CommandTable.load(path) if path else CommandTable.load()
-
-
-def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *, model_path: Optional[str] = None,
-                     commands_path: Optional[str] = None, cues_dir: Optional[Path] = None,
-                     data_dir: Optional[Path] = None, progress: Optional[Callable[[float], None]] = None) -> dict:
-    """Drive a meeting from a recording, as fast as it decodes, on the recording's clock.
-
-    With `cues_dir`, every cue is also written as a WAV file named by its stream time,
-    so the replay can be listened to. Returns counts for the caller to report.
-    """
-    from voice.errors import VoiceError
-    from voice.asr import load_model
-    from voice.pipeline import replay
-
-    notices: list[str] = []
-    model = None
-    try:
-        model = load_model(model_path)
-    except VoiceError as err:
-        notices.append(f"Geen spraakherkenning: {err.message}")
-    writer = _CueWriter(cues_dir, data_dir) if cues_dir else None
-    if writer is not None:
-        service.on_effect(lambda mid, eff: writer.effect(clock.t, eff) if mid == meeting_id else None)
-    counts = {"events": 0, "commands": 0, "utterances": 0}
-    if service.view(meeting_id)["status"] == "ready":
-        service.command(meeting_id, "start", source="replay")
-    from facilitator.events import Tick
-
-    listener = replay(path, model, commands=command_table(commands_path), tick_every=0.25)
-    for heard in listener:
-        clock.t = max(clock.t, heard.at)
-        service.tick()
-        if isinstance(heard.event, Tick):
-            if progress is not None:
-                progress(clock.t)
-            continue
-        service.feed(meeting_id, heard.event)
-        counts["events"] += 1
-        kind = type(heard.event).__name__
-        if kind == "Command":
-            counts["commands"] += 1
-        elif kind == "Utterance" and heard.event.final:
-            counts["utterances"] += 1
-        if progress is not None:
-            progress(clock.t)
-    service.tick()
-    if writer is not None:
-        counts["cues"] = writer.count
-        writer.close()
-    counts["seconds"] = clock.t
-    counts["notices"] = notices
-    return counts
-
-
-class _CueWriter:
-    """Renders each cue to WAV at its stream time (for listening to a replay)."""
-
-    def __init__(self, cues_dir: Path, data_dir: Optional[Path]):
-        from voice.tts import Renderer
-
-        self.dir = Path(cues_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        cache = (data_dir or self.dir) / "cache" / "cues"
-        self.renderer = Renderer(cache)
-        self.count = 0
-
-    def effect(self, t: float, effect: Effect) -> None:
-        if not isinstance(effect, Say):
-            return
-        rendered = self.renderer.render(effect.text)
-        self.count += 1
-        if rendered.ok:
-            name = f"{self.count:04d}_{t:09.2f}s_{effect.kind}.wav"
-            shutil.copyfile(rendered.path, self.dir / name)
-
-    def close(self) -> None:
-        self.renderer.close()

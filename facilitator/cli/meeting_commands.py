@@ -122,70 +122,63 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
     """Leid een bijeenkomst vanaf de laptop: met toetsen, stem, of een opname."""
     import sys
 
+    from facilitator.room import Room, RoomSettings
     from facilitator.runner import TerminalRunner
-    from facilitator.service import MeetingService, UnknownMeeting
-    from facilitator.wiring import StreamClock, VoiceRoom
+    from facilitator.service import UnknownMeeting
     from methods import UnknownMethod
 
-    clock = StreamClock() if audio else None
-    ensure_private_dir(ctx.data_dir)
-    service = MeetingService(ctx.data_dir, ctx.library, **({"clock": clock} if clock else {}))
-    if service.store.notice:
-        click.echo(service.store.notice, err=True)
-    if resume_id:
-        if audio:
-            fail("--resume en --audio gaan niet samen: een opname begint een nieuwe bijeenkomst.", code=2)
-        try:
-            service.view(resume_id)
-        except UnknownMeeting as exc:
-            fail(str(exc), code=2)
-        meeting_id = resume_id
-    else:
-        if not method_id or not participants:
-            fail("Geef een methode en de deelnemers op, of --resume ID. Zie 'facilitator run --help'.", code=2)
-        names = _names(participants)
-        try:
-            meeting_id = service.create(method_id, names, inbrenger or names[0], procesbegeleider, hulpvraag,
-                                        {"auto_advance": True} if auto_advance else None)
-        except UnknownMethod as exc:
-            fail(str(exc), code=2)
-        except SetupError as exc:
-            fail(str(exc), code=2)
-    if audio:
-        _replay(service, meeting_id, clock, audio, model_path, commands_path, cues_dir, ctx.data_dir)
-        return
+    if resume_id and audio:
+        fail("--resume en --audio gaan niet samen: een opname begint een nieuwe bijeenkomst.", code=2)
+    if not resume_id and (not method_id or not participants):
+        fail("Geef een methode en de deelnemers op, of --resume ID. Zie 'facilitator run --help'.", code=2)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    if interactive:
-        log_to_file(ctx.data_dir)
-    link = None
-    if voice or (voice is None and interactive):
-        link = VoiceRoom(service, ctx.data_dir, meeting_id=meeting_id, model_path=model_path, device=device,
-                         commands_path=commands_path)
-        for notice in link.start():
-            click.echo(notice, err=True)
+    live_voice = bool(voice or (voice is None and interactive)) and audio is None
+    ensure_private_dir(ctx.data_dir)
+    room = Room(RoomSettings(ctx.data_dir, ctx.library, speak=live_voice, listen=live_voice, model_path=model_path,
+                             device=device, commands_path=commands_path, recording=audio, cues_dir=cues_dir))
     try:
-        TerminalRunner(service, meeting_id, speak=(lambda text, kind: None) if link else None).run()
+        for notice in room.notices:
+            click.echo(notice, err=True)
+        service = room.service
+        if resume_id:
+            try:
+                service.view(resume_id)
+            except UnknownMeeting as exc:
+                fail(str(exc), code=2)
+            meeting_id = resume_id
+        else:
+            names = _names(participants)
+            try:
+                meeting_id = service.create(method_id, names, inbrenger or names[0], procesbegeleider, hulpvraag,
+                                            {"auto_advance": True} if auto_advance else None)
+            except (UnknownMethod, SetupError) as exc:
+                fail(str(exc), code=2)
+        if audio:
+            _replay(room, meeting_id, audio, cues_dir)
+            return
+        if interactive:
+            log_to_file(ctx.data_dir)
+        room.start(meeting_id)
+        if room.voice is not None:
+            for notice in room.voice.notices:
+                click.echo(notice, err=True)
+        TerminalRunner(service, meeting_id, speak=(lambda text, kind: None) if room.voice else None).run()
     finally:
-        if link is not None:
-            link.stop()
+        room.stop()
 
 
-def _replay(service, meeting_id, clock, audio: Path, model_path, commands_path, cues_dir, data_dir) -> None:
+def _replay(room, meeting_id, audio: Path, cues_dir) -> None:
     from tqdm import tqdm
-
-    from facilitator.wiring import replay_recording
 
     with tqdm(desc="Afspelen", unit="s", bar_format="{desc}: {n:.0f} s opname [{elapsed}]", leave=False) as bar:
         def progress(t: float) -> None:
             bar.n = t
             bar.refresh() if int(t) % 10 == 0 else None
 
-        counts = replay_recording(service, meeting_id, clock, audio, model_path=model_path,
-                                  commands_path=commands_path, cues_dir=cues_dir, data_dir=data_dir,
-                                  progress=progress)
+        counts = room.replay(meeting_id, progress=progress)
     for notice in counts["notices"]:
         click.echo(notice, err=True)
-    view = service.view(meeting_id)
+    view = room.service.view(meeting_id)
     click.echo(f"Opname van {counts['seconds']:.0f} s afgespeeld: {counts['utterances']} uitspraken, "
                f"{counts['commands']} gesproken opdrachten"
                + (f", {counts['cues']} aanwijzingen in {cues_dir}" if cues_dir else "") + ".")

@@ -1,4 +1,4 @@
-"""`facilitator serve`: the dashboard in the browser, served by waitress, with the meeting clock ticking."""
+"""`facilitator serve`: the dashboard in the browser, served by waitress, in a room built by facilitator.room."""
 
 from __future__ import annotations
 
@@ -16,28 +16,7 @@ import click
 
 from facilitator.cli.common import CliContext, ensure_private_dir, fail
 
-TICK_SECONDS = 0.25
 log = logging.getLogger("facilitator.serve")
-
-
-class Ticker(threading.Thread):
-    """Calls service.tick() about four times a second: time warnings, step ends, heartbeats."""
-
-    def __init__(self, service, interval: float = TICK_SECONDS):
-        super().__init__(name="facilitator-ticker", daemon=True)
-        self.service = service
-        self.interval = interval
-        self._stop = threading.Event()
-
-    def run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.service.tick()
-            except Exception as exc:  # a failing tick must not stop the clock for good
-                log.error("tick mislukt: %s", type(exc).__name__)
-
-    def stop(self) -> None:
-        self._stop.set()
 
 
 def is_loopback_host(host: str) -> bool:
@@ -122,15 +101,19 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     """Start het dashboard in de browser (standaard alleen op deze computer)."""
     from waitress import create_server
 
-    from facilitator.service import MeetingService
+    from facilitator.room import Room, RoomSettings
     from web import create_app, pairing_code, stop_streams
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # FACILITATOR_LOG_LEVEL=INFO also tells what the voice room went through (never what was said).
+    level = logging.getLevelName(os.environ.get("FACILITATOR_LOG_LEVEL", "WARNING").upper())
+    logging.basicConfig(level=level if isinstance(level, int) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
     data_dir = ensure_private_dir(ctx.data_dir)
-    service = MeetingService(data_dir, ctx.library)
-    for notice in (service.store.notice, service.recovered):
-        if notice:
-            click.echo(notice, err=True)
+    room = Room(RoomSettings(data_dir, ctx.library, speak=voice, listen=voice, model_path=model_path,
+                             device=device, commands_path=commands_path))
+    service = room.service
+    for notice in room.notices:
+        click.echo(notice, err=True)
     loopback = is_loopback_host(host)
     extra = list(allow_hosts) + ([] if loopback else lan_names(host))
     app = create_app(service, {
@@ -142,8 +125,10 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
                                connection_limit=max(100, threads * 2), ident="facilitator",
                                clear_untrusted_proxy_headers=True)
     except OSError as exc:
+        room.stop()
         fail(bind_error(exc, host, port))
     except ValueError as exc:  # waitress: an unparseable host
+        room.stop()
         fail(f"Ongeldig adres '{host}' ({exc}).")
 
     local = url("127.0.0.1" if host in ("0.0.0.0", "::") else host, port)
@@ -164,20 +149,8 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    ticker = Ticker(service)
-    ticker.start()
-    room = None
-    if voice:
-        # The speech model takes seconds to load: the dashboard is up meanwhile.
-        from facilitator.wiring import VoiceRoom
-
-        room = VoiceRoom(service, data_dir, model_path=model_path, device=device, commands_path=commands_path)
-
-        def start_voice() -> None:
-            for notice in room.start():
-                click.echo(notice, err=True)
-
-        threading.Thread(target=start_voice, name="voice-start", daemon=True).start()
+    # The speech model takes seconds to load: the dashboard is up meanwhile.
+    room.start(on_notice=lambda notice: click.echo(notice, err=True))
     if not no_browser and can_open_browser():
         threading.Timer(0.5, webbrowser.open, args=(local,)).start()
     try:
@@ -185,9 +158,6 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     except KeyboardInterrupt:
         pass
     finally:
-        ticker.stop()
-        if room is not None:
-            room.stop()
         server.close()
-        click.echo(service.close())
+        click.echo(room.stop())
         click.echo("Dashboard gestopt.")

@@ -12,7 +12,8 @@ import pytest
 import e2e_script as E
 from facilitator.events import Heard, LineAdded, Say
 from facilitator.service import MeetingService
-from facilitator.wiring import StreamClock, replay_recording
+from facilitator.clock import StreamClock
+from facilitator.replay import replay_recording
 from methods import load_library
 
 pytestmark = pytest.mark.slow

@@ -63,12 +63,12 @@ say(stage="listening", mode=(v or service.view(mid))["mode"], notices=notices)
 sys.stdin.readline()                       # the parent takes the microphone away
 v = wait(lost, 20) or service.view(mid)
 n_said = len(said)
-say(stage="lost", mode=v["mode"], notices=v["notices"], said=said, mic_ok=service.state(mid).mic_ok)
+say(stage="lost", mode=v["mode"], notices=v["notices"], said=said, mic_ok=service.state(mid).health.mic_ok)
 r = service.command(mid, "next_step")      # buttons and keys still work
 say(stage="command", ok=r["ok"], step=r["view"]["step"]["index"])
 sys.stdin.readline()                       # the parent brings it back
 v = wait(lambda: (lambda v: v if v["mode"] == "voice" else None)(service.view(mid)), 30) or service.view(mid)
-say(stage="restored", mode=v["mode"], notices=v["notices"], said=said[n_said:], mic_ok=service.state(mid).mic_ok)
+say(stage="restored", mode=v["mode"], notices=v["notices"], said=said[n_said:], mic_ok=service.state(mid).health.mic_ok)
 room.stop()
 """
 

@@ -96,7 +96,8 @@ import json, sys
 from pathlib import Path
 from facilitator.service import MeetingService
 from facilitator.store import Store
-from facilitator.wiring import StreamClock, replay_recording
+from facilitator.clock import StreamClock
+from facilitator.replay import replay_recording
 from methods import load_library
 
 data = Path({str(data)!r})
