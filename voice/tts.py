@@ -153,11 +153,13 @@ class Renderer:
             self.restarts += 1
             log.warning("speech worker gone (exit %s); starting a new one", self._proc.exitcode)
         self._kill()
+        from voice.lifeline import bound
         from voice.tts_worker import worker_main
 
         self._requests, self._responses = _MP.Queue(), _MP.Queue()
-        self._proc = _MP.Process(target=worker_main, name="facilitator-tts", daemon=True,
-                                 args=(self._requests, self._responses, self.voice, self.hook))
+        # bound: the worker ends with this process, also after kill -9 (no orphan keeps espeak open).
+        self._proc = _MP.Process(target=bound, name="facilitator-tts", daemon=True,
+                                 args=(worker_main, self._requests, self._responses, self.voice, self.hook))
         self._proc.start()
         try:
             tag, voice_id, problem = self._wait_for(lambda m: m[0] == "ready", self.start_timeout)
