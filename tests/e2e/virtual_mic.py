@@ -73,3 +73,74 @@ class VirtualMic:
 
     def stop(self) -> None:
         self._run("pulseaudio", "--kill")
+
+
+class RoomEar:
+    """Hears the room as a person at the table does: what the facilitator plays into the room sink.
+
+    People wait until the facilitator has finished speaking before they talk (the microphone is
+    shut while a cue plays); a test does the same with `wait_quiet`.
+    """
+
+    CHUNK = 800  # samples: 50 ms at 16 kHz
+
+    def __init__(self, mic: VirtualMic, threshold: int = 200):
+        import threading
+
+        self.threshold = threshold
+        self.sounds = 0            # times the room went from quiet to sound
+        self.last_sound = float("-inf")
+        self._loud = False
+        self._lock = threading.Lock()
+        self.proc = subprocess.Popen(["parec", f"--device={ROOM_SINK}.monitor", "--format=s16le", "--rate=16000",
+                                      "--channels=1", "--raw", "--latency-msec=50"], env=mic.full_env(),
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._thread = threading.Thread(target=self._listen, name="room-ear", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        import time
+
+        import numpy as np
+
+        while True:
+            data = self.proc.stdout.read(self.CHUNK * 2)
+            if not data:
+                return
+            loud = bool(np.abs(np.frombuffer(data, dtype="<i2").astype(np.int32)).max(initial=0) > self.threshold)
+            with self._lock:
+                if loud:
+                    if not self._loud:
+                        self.sounds += 1
+                    self.last_sound = time.monotonic()
+                self._loud = loud
+
+    def quiet_for(self) -> float:
+        """Seconds since the room last heard the facilitator (0 while it speaks)."""
+        import time
+
+        with self._lock:
+            return 0.0 if self._loud else time.monotonic() - self.last_sound
+
+    def wait_quiet(self, after: int, quiet: float, timeout: float) -> None:
+        """Wait until the facilitator spoke (more than `after` sounds) and was then quiet `quiet` s."""
+        import threading
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not (self.sounds > after and self.quiet_for() >= quiet):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the facilitator did not finish speaking within {timeout} s "
+                                     f"(sounds heard: {self.sounds}, after {after})")
+            threading.Event().wait(0.05)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._thread.join(timeout=5)  # it reads to the end of the pipe, then the pipe can go
+        self.proc.stdout.close()
