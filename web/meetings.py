@@ -22,7 +22,7 @@ COMMAND_ARGS: dict[str, tuple[str, ...]] = {
     "set_outcome": ("kind", "text"),
     "rate": ("utterance", "rating"),
     "correct": ("utterance", "text", "speaker", "type"),
-    "note": ("text",),
+    "note": ("text", "for_turn"),
     "checklist": ("checklist", "index", "checked"),
 }
 SOURCES = ("web", "keyboard", "api")
@@ -72,7 +72,7 @@ def command_args(kind: str, values: dict[str, Any], *, from_form: bool) -> dict[
                     value = int(value)
                 except (TypeError, ValueError):
                     fail(400, "Onbekend punt van de checklist.")
-            elif name == "checked":
+            elif name in ("checked", "for_turn"):
                 value = value in ("1", "true", "ja", "on")
             elif name == "type" and value == "":
                 value = None

@@ -88,6 +88,7 @@ class Correct(_Strict):
 
 class Note(_Strict):
     text: Optional[Text(MAX_NOTE)] = None
+    for_turn: Optional[StrictBool] = None  # file it as the turn holder's item (a typed tip, question...)
 
 
 class ChecklistCommand(_Strict):

@@ -79,9 +79,17 @@ def _correct(state: State, cmd: Command, now: float, out: list[Effect]) -> State
 
 
 def _note(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    """A typed note; with for_turn, what the turn holder said, filed as the round's item (a typed tip)."""
     text = str(cmd.args.get("text", "")).strip()
     if not text:
         return cues.reject(state, out, "note", "De notitie is leeg.")
+    if cmd.args.get("for_turn"):
+        who, turn_id, item = speech.holder(state)
+        if item is not None:
+            state, line = speech.add_note(state, who, text, now, item=item, turn_id=turn_id)
+            if item != "reactie":
+                out.append(OutcomeNoted(item, line=line))
+            return state
     state, _line = speech.add_note(state, cmd.by, text, now)
     return state
 

@@ -123,10 +123,16 @@ def utterance(state: State, utt: Utterance, now: float, out: list[Effect]) -> St
     return state
 
 
-def add_note(state: State, by: Optional[str], text: str, now: float) -> tuple[State, Line]:
+def holder(state: State) -> tuple[str, Optional[int], Optional[str]]:
+    """Who has the turn now, the turn's number and what the round collects (None outside a turn)."""
+    return _current(state)
+
+
+def add_note(state: State, by: Optional[str], text: str, now: float, item: Optional[str] = None,
+             turn_id: Optional[int] = None) -> tuple[State, Line]:
     number = state.speech.lines_made + 1
     line = Line(id=f"n{number}", step_index=state.step_index, speaker=by or "notitie",
-                text=text, start=now, end=now, type="notitie")
+                text=text, start=now, end=now, type=item or "notitie", turn_id=turn_id)
     return state.evolve(speech=state.speech.evolve(lines_made=number, transcript=state.transcript + (line,))), line
 
 

@@ -150,6 +150,7 @@ def view(state: State, now: float) -> dict[str, Any]:
             "count": len(method.steps),
             "id": step.id,
             "title": step.title,
+            "outcome": step.outcome,  # what this step yields (hulpvraag, volgende_stap...): the page asks for it here
             "cue": step.cue.format_map(_Keep(inbrenger=state.setup.inbrenger,
                                               procesbegeleider=state.setup.procesbegeleider or "de procesbegeleider")),
             "description": step.description,

@@ -442,3 +442,37 @@ def test_a_command_never_reads_the_clock_backwards():
     run.t = 50  # a late, out-of-order event
     run.cmd("remaining")
     assert remaining_seconds(run.state, run.state.timer.last_clock) == pytest.approx(200)
+
+
+# -- typed capture: what the turn holder said, typed in when there is no voice ---------
+
+def test_a_typed_note_for_the_turn_is_the_turn_holders_item():
+    run = started()
+    run.cmd("next_step")                                     # a round of questions; Ben has the first turn
+    holder = run.state.round.turn
+    effects = run.cmd("note", text="Wat heb je al geprobeerd?", for_turn=True)
+    line = transcript(run.state)[-1]
+    assert (line["speaker"], line["type"], line["text"]) == (holder, "vraag", "Wat heb je al geprobeerd?")
+    assert line["turn"] == run.state.round.turn_id
+    assert [e.kind for e in effects if isinstance(e, OutcomeNoted)] == ["vraag"]
+    assert outcomes(run.state)["items"]["vraag"][0]["by"] == holder
+
+
+def test_a_typed_note_for_the_turn_outside_a_round_stays_a_note():
+    run = started()
+    run.cmd("note", text="Anna heeft de casus op papier", for_turn=True)
+    line = transcript(run.state)[-1]
+    assert line["type"] == "notitie" and outcomes(run.state)["items"] == {}
+
+
+def test_a_typed_reply_of_the_inbrenger_is_a_reactie():
+    run = Run.of("case-clinic")
+    run.cmd("start")
+    while run.state.step.title != "Spiegelen":                # a round the inbrenger answers afterwards
+        run.cmd("next_step")
+    for _ in PEOPLE[1:]:
+        run.cmd("next_turn")
+    assert run.state.round.responding
+    run.cmd("note", text="Dank, daar ga ik mee aan de slag", for_turn=True)
+    line = transcript(run.state)[-1]
+    assert (line["speaker"], line["type"]) == ("Anna", "reactie")

@@ -58,7 +58,18 @@
     };
   }
 
+  // A step's roles as the people at this table: "Anna en de deelnemers".
+  function roleWords(roles, view) {
+    var words = (roles || []).map(function (role) {
+      if (role === "inbrenger") { return view.inbrenger || "de inbrenger"; }
+      if (role === "procesbegeleider") { return view.procesbegeleider || "de procesbegeleider"; }
+      if (role === "deelnemers") { return "de deelnemers"; }
+      return role;
+    });
+    return words.length > 1 ? words.slice(0, -1).join(", ") + " en " + words[words.length - 1] : words.join("");
+  }
+
   window.Facilitator = window.Facilitator || {};
   window.Facilitator.dom = { $: $, el: el, setText: setText, show: show, clock: clock,
-    minutesText: minutesText, setWidth: setWidth, timer: timer };
+    minutesText: minutesText, setWidth: setWidth, timer: timer, roleWords: roleWords };
 }());

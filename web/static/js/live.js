@@ -104,6 +104,7 @@
     if (previous) { show(previous, !!step && terugkoppeling.indexOf(step.index) >= 0 && v.status !== "finished"); }
 
     renderTurn(step);
+    if (window.Facilitator.capture) { window.Facilitator.capture.render(v); }
     show($("start-row"), v.status === "ready" && canControl);
     show($("controls"), (v.status === "running" || v.status === "paused") && canControl);
     show($("secondary-controls"), (v.status === "running" || v.status === "paused") && canControl);
@@ -156,10 +157,10 @@
     if (!round) {
       var nodes = [];
       if (step && step.speakers && step.speakers.length) {
-        nodes.push(el("div", "who-label", "Aan het woord"), el("div", "who-small", roleWords(step.speakers)));
+        nodes.push(el("div", "who-label", "Aan het woord"), el("div", "who-small", d.roleWords(step.speakers, view)));
       }
       if (step && step.listeners && step.listeners.length) {
-        nodes.push(el("div", "who-label", "Luisteren"), el("div", "who-small", roleWords(step.listeners)));
+        nodes.push(el("div", "who-label", "Luisteren"), el("div", "who-small", d.roleWords(step.listeners, view)));
       }
       speakers.replaceChildren.apply(speakers, nodes);
       var active = view.status === "running" || view.status === "paused";
@@ -179,16 +180,6 @@
       var cls = name === round.turn ? "current" : (round.passed || []).indexOf(name) >= 0 ? "passed" : "";
       return el("span", cls, name);
     }));
-  }
-
-  function roleWords(roles) {
-    var words = roles.map(function (role) {
-      if (role === "inbrenger") { return view.inbrenger || "de inbrenger"; }
-      if (role === "procesbegeleider") { return view.procesbegeleider || "de procesbegeleider"; }
-      if (role === "deelnemers") { return "de deelnemers"; }
-      return role;
-    });
-    return words.length > 1 ? words.slice(0, -1).join(", ") + " en " + words[words.length - 1] : words.join("");
   }
 
   function renderSteps(steps) {
@@ -328,21 +319,6 @@
     });
   }
 
-  document.querySelectorAll("form[data-capture]").forEach(function (form) {
-    form.addEventListener("submit", function (e) {
-      e.preventDefault();
-      var data = new FormData(form);
-      var kind = data.get("command");
-      var args = {};
-      ["text", "kind"].forEach(function (name) { if (data.has(name)) { args[name] = String(data.get(name)).trim(); } });
-      if (!args.text) { return; }
-      send(kind, args, "web").then(function (ok) {
-        if (ok && kind !== "set_hulpvraag") { form.querySelector('input[name="text"]').value = ""; }
-        if (ok) { toast("Vastgelegd."); refreshOutcomes(); }
-      });
-    });
-  });
-
   document.addEventListener("keydown", function (e) {
     if (!canControl || !view || e.ctrlKey || e.metaKey || e.altKey) { return; }
     var target = e.target;
@@ -355,7 +331,15 @@
       send("start", {}, "keyboard");
       return;
     }
-    var kind = KEYS[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+    var key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    var capture = $("capture-text");
+    // "i" types something in; without voice "t" has nothing said to mark, so it types a tip in too.
+    if (capture && (key === "i" || (key === "t" && view.mode === "manual")) && view.status !== "finished") {
+      e.preventDefault();
+      capture.focus({ preventScroll: true });
+      return;
+    }
+    var kind = KEYS[key];
     if (!kind || (view.status !== "running" && view.status !== "paused")) { return; }
     e.preventDefault();
     flash(document.querySelector('[data-command="' + kind + '"]'));
@@ -373,6 +357,7 @@
     announce(view.step.cue || view.step.title);
   }
 
+  window.Facilitator.live = { send: send, refreshOutcomes: refreshOutcomes, view: function () { return view; } };
   setInterval(renderTimer, 250);
   connect();
 }());

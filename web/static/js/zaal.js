@@ -9,16 +9,6 @@
   var $ = d.$, setText = d.setText, show = d.show, setWidth = d.setWidth;
   var view = null, receivedAt = 0, lostAt = null, source = null;
 
-  function roleWords(roles) {
-    var words = (roles || []).map(function (role) {
-      if (role === "inbrenger") { return view.inbrenger || "de inbrenger"; }
-      if (role === "procesbegeleider") { return view.procesbegeleider || "de procesbegeleider"; }
-      if (role === "deelnemers") { return "de deelnemers"; }
-      return role;
-    });
-    return words.length > 1 ? words.slice(0, -1).join(", ") + " en " + words[words.length - 1] : words.join("");
-  }
-
   function render(v) {
     view = v;
     receivedAt = performance.now();
@@ -44,7 +34,7 @@
       show($("z-next"), !!round.next);
     } else {
       setText($("z-who-label"), "Aan het woord");
-      setText($("z-name"), roleWords(step.speakers));
+      setText($("z-name"), d.roleWords(step.speakers, view));
       show($("z-next"), false);
     }
     tick();

@@ -1,0 +1,81 @@
+/* Typed capture on the live page: one field at the top files what the turn holder said as the round's
+   item (a tip, a question, a compliment) or a note; the step's own outcome is typed in the stage. */
+(function () {
+  "use strict";
+
+  var d = window.Facilitator.dom;
+  var live = window.Facilitator.live;
+  var toast = window.Facilitator.notices.toast;
+  var $ = d.$, setText = d.setText, show = d.show;
+  var OUTCOME_TITLES = { hulpvraag: "Hulpvraag", volgende_stap: "Volgende stap", nuttig: "Wat was nuttig",
+    doelen: "Doelen", terugkoppeling: "Terugkoppeling van de vorige keer" };
+  var shownOutcome = null;
+
+  function label(v) {
+    var round = v.step && v.step.round;
+    if (v.status === "running" || v.status === "paused") {
+      if (round && round.turn && round.item_word) {
+        var word = round.item_word;
+        return word.charAt(0).toUpperCase() + word.slice(1) + " van " + round.turn;
+      }
+      if (round && round.responding) { return "Reactie van " + v.inbrenger; }
+    }
+    return "Notitie";
+  }
+
+  function render(v) {
+    setText($("capture-label"), label(v));
+    show($("capture"), v.status !== "finished");
+    var form = $("step-outcome");
+    if (!form) { return; }
+    var kind = v.step && v.status !== "finished" ? v.step.outcome : null;
+    var title = kind && OUTCOME_TITLES[kind];
+    show(form, !!title);
+    if (!title) { shownOutcome = null; return; }
+    if (kind === shownOutcome) { return; }
+    // A new step asks for its outcome: fill in what is known, so it can be corrected in place.
+    shownOutcome = kind;
+    setText($("step-outcome-label"), title);
+    form.querySelector('input[name="command"]').value = kind === "hulpvraag" ? "set_hulpvraag" : "set_outcome";
+    form.querySelector('input[name="kind"]').value = kind;
+    var field = $("step-outcome-text");
+    field.value = (kind === "hulpvraag" ? v.hulpvraag : "") || "";
+    if (kind !== "hulpvraag") {
+      fetch(document.getElementById("live").dataset.outcomes, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : {}; })
+        .then(function (o) { if (shownOutcome === kind && !field.value) { field.value = o[kind] || ""; } })
+        .catch(function () {});
+    }
+  }
+
+  document.querySelectorAll("form[data-capture]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var data = new FormData(form);
+      var kind = data.get("command");
+      var args = {};
+      ["text", "kind"].forEach(function (name) { if (data.has(name)) { args[name] = String(data.get(name)).trim(); } });
+      if (data.get("for_turn") === "1") { args.for_turn = true; }
+      if (kind !== "set_outcome") { delete args.kind; }
+      if (!args.text) { return; }
+      var what = form.id === "capture" ? $("capture-label").textContent : "";
+      live.send(kind, args, "web").then(function (ok) {
+        if (!ok) { return; }
+        if (kind === "note") { form.querySelector('input[name="text"]').value = ""; }
+        toast(what ? "Vastgelegd: " + what.charAt(0).toLowerCase() + what.slice(1) + "." : "Vastgelegd.");
+        live.refreshOutcomes();
+      });
+    });
+  });
+
+  var capture = $("capture-text");
+  if (capture) {
+    capture.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { capture.blur(); document.getElementById("stage").focus({ preventScroll: true }); }
+    });
+  }
+
+  window.Facilitator.capture = { render: render, label: label };
+  var v = live.view();
+  if (v) { render(v); }
+}());
