@@ -9,7 +9,8 @@
   var $ = d.$, setText = d.setText, show = d.show;
   var OUTCOME_TITLES = { hulpvraag: "Hulpvraag", volgende_stap: "Volgende stap", nuttig: "Wat was nuttig",
     doelen: "Doelen", terugkoppeling: "Terugkoppeling van de vorige keer" };
-  var shownOutcome = null;
+  // The outcome the page was rendered with is already filled in by the server.
+  var shownOutcome = ($("step-outcome-text") || { dataset: {} }).dataset.outcome || null;
 
   function label(v) {
     var round = v.step && v.step.round;
