@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "SSE_KEEPALIVE_SECONDS": 15.0,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
-    "SESSION_COOKIE_NAME": "facilitator_session",
+    # serve turns this on: a loopback peer is the host only after opening the login link.
+    "HOST_LOGIN": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Strict",
     # A live page stays open for a whole meeting; its CSRF token must outlive an hour.
@@ -80,6 +82,11 @@ def create_app(service, config: Optional[dict[str, Any]] = None) -> Flask:
     app.config.update(config or {})
     data_dir = Path(app.config.get("DATA_DIR") or getattr(service, "data_dir", None) or service.store.data_dir)
     app.config["DATA_DIR"] = data_dir
+    # One cookie name per instance: two servers on one host (other port or data folder) never
+    # overwrite each other's session (browsers keep cookies per host name, not per port).
+    instance = hashlib.sha256(f"{Path(data_dir).resolve()}:{app.config['PORT']}".encode()).hexdigest()[:10]
+    if "SESSION_COOKIE_NAME" not in (config or {}):
+        app.config["SESSION_COOKIE_NAME"] = f"facilitator_{instance}"
     app.config["SECRET_KEY"] = secret_key(data_dir)
     app.config["API_TOKEN"] = api_token(data_dir)
     host = app.config["HOST"]
@@ -128,3 +135,8 @@ def spoken_pairing_code(app: Flask) -> Optional[str]:
     if app.config.get("LOOPBACK_ONLY"):
         return None
     return app.extensions["facilitator_pairing"].spoken
+
+
+def login_link(app: Flask) -> str:
+    """The host's one-time login link for this run (a fresh one is in the data folder's login-link file)."""
+    return app.extensions["facilitator_login"].link

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from web.errors import fail
-from web.security import Pairing, device_label, safe_next
+from web.security import LOGIN_NEEDED, Pairing, active_meetings, device_label, safe_next
 
 bp = Blueprint("pairing", __name__)
 
@@ -27,7 +29,7 @@ def pair():
         if pairing.locked(address):
             fail(429)
         device = pairing.try_pair(request.form.get("code", ""), address,
-                                  device_label(request.headers.get("User-Agent", "")))
+                                  device_label(request.headers.get("User-Agent", "")), meetings=_meetings_for(target))
         if device is not None:
             session.clear()
             session.permanent = True
@@ -37,6 +39,28 @@ def pair():
         error = "Die code klopt niet. Kijk op het scherm van de gastheer en probeer het opnieuw."
         status = 400
     return render_template("pair.html", error=error, volgende=target), status
+
+
+def _meetings_for(target: str) -> tuple[str, ...]:
+    """The meeting a device pairs for: the one its link names, else those that are on now."""
+    named = re.match(r"^/bijeenkomsten/([A-Za-z0-9_-]{1,64})(?:/|$)", target)
+    return (named.group(1),) if named else active_meetings()
+
+
+@bp.route("/inloggen")
+def login():
+    """The host's one-time link: a session cookie for this browser, then the page it asked for."""
+    target = safe_next(request.args.get("volgende"))
+    if g.access.is_host:
+        return redirect(target)
+    if current_app.extensions["facilitator_login"].use(request.args.get("token", "")):
+        session.clear()
+        session.permanent = True
+        session["host"] = True
+        return redirect(target)
+    if g.access.kind == "login" or request.args.get("token"):
+        return render_template("error.html", code=401, title="Inloggen nodig", message=LOGIN_NEEDED), 401
+    return redirect(url_for("pairing.pair", volgende=target))
 
 
 def _host_only():

@@ -1,7 +1,9 @@
 """Who may do what: the Host check, pairing of LAN devices, API tokens, CSRF and headers.
 
 The model, in one place:
-- The laptop itself (a loopback peer) is the host: no login, full control.
+- The host is whoever opened the one-time login link `serve` prints (a session cookie), as
+  Jupyter does: other user accounts on the same machine are loopback peers too, and get nothing
+  without it. (An app made without HOST_LOGIN, as in tests, treats a loopback peer as the host.)
 - Served on the LAN (`--host` not loopback), any other device must first pair
   with the code printed on the host's terminal (and shown on the host's
   dashboard); a paired device is a viewer until the host gives it control.
@@ -15,17 +17,16 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import secrets
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 
+from web.devices import Device, Pairing  # noqa: F401  (re-exported: the pairing model of this module's access)
 from web.errors import fail
+from web.host_login import HostLogin
 
 csrf = CSRFProtect()
 
@@ -62,94 +63,7 @@ def host_name(host_header: str) -> str:
     return host
 
 
-# -- pairing -------------------------------------------------------------------
-
-@dataclass
-class Device:
-    id: str
-    label: str
-    address: str
-    paired_at: float
-    control: bool = False
-
-
-@dataclass
-class Pairing:
-    """The pairing code of this server run and the devices that used it.
-
-    Kept in memory on purpose: restarting the server forgets every device and
-    makes a new code, so a lost phone is never paired for longer than a meeting.
-    """
-
-    code: str = field(default_factory=lambda: f"{secrets.randbelow(10**6):06d}")
-    epoch: str = field(default_factory=lambda: secrets.token_hex(8))
-    max_failures: int = 5
-    max_failures_total: int = 30
-    window_seconds: float = 300.0
-    devices: dict[str, Device] = field(default_factory=dict)
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def spoken(self) -> str:
-        """The code as voice should say it: digit by digit, in two groups."""
-        return " ".join(self.code[:3]) + ", " + " ".join(self.code[3:])
-
-    @property
-    def display(self) -> str:
-        return f"{self.code[:3]} {self.code[3:]}"
-
-    def locked(self, address: str, now: Optional[float] = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._prune(now)
-            total = sum(len(v) for v in self._failures.values())
-            return len(self._failures.get(address, ())) >= self.max_failures or total >= self.max_failures_total
-
-    def try_pair(self, code: str, address: str, label: str, now: Optional[float] = None) -> Optional[Device]:
-        now = time.monotonic() if now is None else now
-        if self.locked(address, now):
-            return None
-        given = "".join(ch for ch in code if ch.isdigit())
-        if not hmac.compare_digest(given.encode(), self.code.encode()):
-            with self._lock:
-                self._failures.setdefault(address, []).append(now)
-            return None
-        device = Device(id=secrets.token_hex(8), label=label, address=address, paired_at=time.time())
-        with self._lock:
-            self.devices[device.id] = device
-        return device
-
-    def device(self, device_id: Optional[str]) -> Optional[Device]:
-        if not device_id:
-            return None
-        with self._lock:
-            return self.devices.get(device_id)
-
-    def set_control(self, device_id: str, control: bool) -> bool:
-        with self._lock:
-            device = self.devices.get(device_id)
-            if device is None:
-                return False
-            device.control = control
-            return True
-
-    def forget(self, device_id: str) -> bool:
-        with self._lock:
-            return self.devices.pop(device_id, None) is not None
-
-    def list(self) -> list[Device]:
-        with self._lock:
-            return sorted(self.devices.values(), key=lambda d: d.paired_at)
-
-    def _prune(self, now: float) -> None:
-        for address in list(self._failures):
-            kept = [t for t in self._failures[address] if now - t < self.window_seconds]
-            if kept:
-                self._failures[address] = kept
-            else:
-                del self._failures[address]
-
+# -- pairing (web/devices.py keeps the devices and the code) ----------------------
 
 def device_label(user_agent: str) -> str:
     """A short, recognisable name for a device, from its User-Agent."""
@@ -166,8 +80,8 @@ def device_label(user_agent: str) -> str:
 
 @dataclass(frozen=True)
 class Access:
-    role: Optional[str]          # None (must pair), "viewer" or "control"
-    kind: Optional[str]          # "token", "host", "device" or None
+    role: Optional[str]          # None (must pair or log in), "viewer" or "control"
+    kind: Optional[str]          # "token", "host", "device", "login" (must log in) or None
     device: Optional[Device] = None
 
     @property
@@ -192,8 +106,10 @@ def resolve_access() -> Access:
         if token is None or not hmac.compare_digest(token.encode(), config["API_TOKEN"].encode()):
             fail(401, "Het API-token klopt niet. Gebruik de inhoud van het bestand api-token in de gegevensmap.")
         return Access("control", "token")
-    if config["LOOPBACK_ONLY"] or is_loopback(request.remote_addr):
+    if session.get("host") is True:
         return Access("control", "host")
+    if config["LOOPBACK_ONLY"] or is_loopback(request.remote_addr):
+        return Access("control", "host") if not config.get("HOST_LOGIN") else Access(None, "login")
     pairing: Pairing = current_app.extensions["facilitator_pairing"]
     if session.get("epoch") == pairing.epoch:
         device = pairing.device(session.get("device"))
@@ -212,7 +128,9 @@ def safe_next(target: Optional[str], default: str = "/") -> str:
     return target
 
 
-OPEN_ENDPOINTS = frozenset({"static", "pairing.pair"})
+OPEN_ENDPOINTS = frozenset({"static", "pairing.pair", "pairing.login"})
+LOGIN_NEEDED = ("Log in met de link die 'facilitator serve' toonde (ook te vinden in het bestand login-link "
+                "in de gegevensmap).")
 
 
 def guard():
@@ -226,9 +144,15 @@ def guard():
     access = resolve_access()
     g.access = access
     if access.role is None and request.endpoint not in OPEN_ENDPOINTS:
+        if access.kind == "login":
+            if request.path.startswith("/api/") or request.method in UNSAFE_METHODS:
+                fail(401, LOGIN_NEEDED)
+            return redirect(url_for("pairing.login", volgende=request.full_path.rstrip("?")))
         if request.path.startswith("/api/") or request.method in UNSAFE_METHODS:
             fail(401, "Koppel dit apparaat eerst met de code die op het scherm van de gastheer staat.")
         return redirect(url_for("pairing.pair", volgende=request.full_path.rstrip("?")))
+    if access.kind == "device" and not access.can_control:
+        viewer_scope(access.device)
     if request.method in UNSAFE_METHODS:
         if access.kind != "token":
             csrf.protect()
@@ -259,9 +183,38 @@ def allowed_hosts(bind_host: str, extra: tuple[str, ...] = ()) -> frozenset[str]
     return frozenset(names)
 
 
+# What a viewer may open: the pages and reads of the meetings it was paired for, and the methods.
+VIEWER_MEETING_ENDPOINTS = frozenset({"pages.live", "pages.review", "pages.report", "api.meeting", "api.transcript",
+                                      "api.outcomes", "sse.events"})
+VIEWER_OPEN_ENDPOINTS = frozenset({"api.methods", "api.method", "pages.agenda"})
+
+
+def active_meetings() -> tuple[str, ...]:
+    service = current_app.extensions["facilitator"].service
+    return tuple(m["id"] for m in reversed(service.meetings()) if m.get("status") in ("ready", "running", "paused"))
+
+
+def viewer_scope(device: Device) -> None:
+    """A viewer sees the meeting it was paired for; the archive, exports and earlier meetings need control."""
+    endpoint = request.endpoint or ""
+    if endpoint in VIEWER_OPEN_ENDPOINTS or endpoint in OPEN_ENDPOINTS:
+        return
+    # Paired before any meeting was set up: the meetings that are on now, never the archive.
+    allowed = device.meetings or active_meetings()
+    meeting = (request.view_args or {}).get("meeting_id")
+    if endpoint in VIEWER_MEETING_ENDPOINTS and meeting in allowed:
+        return
+    if endpoint == "pages.start" and request.method == "GET" and allowed:
+        abort(redirect(url_for("pages.live", meeting_id=allowed[-1])))
+    fail(403, "Dit apparaat kijkt alleen mee met de bijeenkomst waarvoor het gekoppeld is. "
+              "Vraag de gastheer om bediening voor meer.")
+
+
 def init_security(app: Flask) -> None:
     csrf.init_app(app)
-    app.extensions.setdefault("facilitator_pairing", Pairing())
+    app.extensions.setdefault("facilitator_pairing", Pairing.in_folder(app.config["DATA_DIR"]))
+    app.extensions.setdefault("facilitator_login", HostLogin(app.config["DATA_DIR"], app.config["HOST"],
+                                                             app.config["PORT"]))
     app.before_request(guard)
     app.after_request(security_headers)
 

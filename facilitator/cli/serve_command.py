@@ -102,7 +102,7 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     from waitress import create_server
 
     from facilitator.room import Room, RoomSettings
-    from web import create_app, pairing_code, stop_streams
+    from web import create_app, login_link, pairing_code, stop_streams
 
     # FACILITATOR_LOG_LEVEL=INFO also tells what the voice room went through (never what was said).
     level = logging.getLevelName(os.environ.get("FACILITATOR_LOG_LEVEL", "WARNING").upper())
@@ -118,7 +118,7 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     extra = list(allow_hosts) + ([] if loopback else lan_names(host))
     app = create_app(service, {
         "HOST": host, "PORT": port, "EXTRA_HOSTS": tuple(extra), "THREADS": threads,
-        "MAX_STREAMS": max(4, threads - 8), "DATA_DIR": data_dir,
+        "MAX_STREAMS": max(4, threads - 8), "DATA_DIR": data_dir, "HOST_LOGIN": True,
     })
     try:
         server = create_server(app, host=host, port=port, threads=threads,
@@ -140,6 +140,7 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
         code = pairing_code(app)
         click.echo(f"Koppelcode voor andere apparaten: {code[:3]} {code[3:]}")
         click.echo("Gekoppelde apparaten kijken mee; geef bediening op de pagina Apparaten.")
+    click.echo(f"Inloggen (eenmalige link, een nieuwe staat in {data_dir / 'login-link'}): {login_link(app)}")
     click.echo(f"API-token voor scripts: {data_dir / 'api-token'}")
     click.echo("Stoppen: Ctrl+C")
 
@@ -152,7 +153,7 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     # The speech model takes seconds to load: the dashboard is up meanwhile.
     room.start(on_notice=lambda notice: click.echo(notice, err=True))
     if not no_browser and can_open_browser():
-        threading.Timer(0.5, webbrowser.open, args=(local,)).start()
+        threading.Timer(0.5, webbrowser.open, args=(login_link(app),)).start()
     try:
         server.run()
     except KeyboardInterrupt:

@@ -152,6 +152,7 @@ def next_and_pass_by_voice(mic, ear, browser, model: Path, commands: Path, tmp: 
         serve.post(f"/api/meetings/{serve.meeting}/commands", {"command": "start"})
         for _ in range(3):  # rollen, intentie, stilte: on to the mirroring round by the buttons' API
             serve.post(f"/api/meetings/{serve.meeting}/commands", {"command": "next_step"})
+        browser.get((serve.data / "login-link").read_text().strip())  # the host's one-time login link
         browser.get(f"{serve.base}/bijeenkomsten/{serve.meeting}")
         who = lambda: browser.find_element(By.ID, "turn-who").text  # noqa: E731
         wait_until(lambda: who() == "Ben", 10, what="Ben's turn on the page")

@@ -3,6 +3,7 @@ what the store could not take in a recovery file that the next start reads back.
 
 from __future__ import annotations
 
+import json
 import resource
 import sqlite3
 import subprocess
@@ -98,11 +99,24 @@ def test_the_notice_of_a_file_set_aside_stays_until_acknowledged(tmp_path, lib, 
 
 
 def full_store(data) -> Store:
-    """A store on a file with no room for one more page: every write fails as on a full disk."""
+    """A store on a file that cannot grow, its pages packed: every later write fails as on a full disk."""
     probe = Store(data)
     pages = probe._db.execute("PRAGMA page_count").fetchone()[0]
     probe.close()
-    return Store(data, max_pages=pages)
+    store = Store(data, max_pages=pages + 4)
+    db = store._db
+    db.execute("INSERT INTO meetings (id, created, method_id, setup) VALUES ('filler', '', '', '{}')")
+    for n, (table, row) in enumerate([
+            ("meetings", "INSERT INTO meetings (id, created, method_id, setup) VALUES (?, '', '', ?)"),
+            ("events", "INSERT INTO events (meeting_id, seq, at, data) VALUES ('filler', ?, 0, ?)")]):
+        size, key = 4096, 0
+        while size >= 1:
+            key += 1
+            try:
+                db.execute(row, (f"f{n}-{key}" if table == "meetings" else key, json.dumps("x" * size)))
+            except sqlite3.OperationalError:  # "database or disk is full": try a smaller row
+                size //= 2
+    return store
 
 
 def test_a_stop_while_the_disk_is_full_keeps_notes_and_a_whole_meeting(tmp_path, lib, clock):

@@ -40,8 +40,8 @@ def test_pages_have_no_inline_script_or_style(client, service, meeting, clock):
         assert not re.search(r"\son[a-z]+=", page), path  # no onclick= and friends
 
 
-def test_session_cookie_is_httponly_and_samesite_strict(client, token):
-    cookie = client.get_cookie("facilitator_session")
+def test_session_cookie_is_httponly_and_samesite_strict(app, client, token):
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     assert cookie is not None and cookie.http_only and cookie.same_site == "Strict"
 
 
@@ -147,7 +147,7 @@ def test_a_paired_device_is_a_viewer_until_the_host_gives_control(lan_app, servi
     page = device.get(f"/bijeenkomsten/{meeting}", **lan).get_data(as_text=True)
     assert "Alleen meekijken" in page and "Volgende beurt" not in page
     assert device.get(f"/api/meetings/{meeting}", **lan).status_code == 200
-    token = csrf_token(device, "/", **lan)
+    token = csrf_token(device, f"/bijeenkomsten/{meeting}", **lan)
     response = device.post(f"/api/meetings/{meeting}/commands", json={"command": "start"},
                            headers={"X-CSRFToken": token}, **lan)
     assert response.status_code == 403 and "kijkt alleen mee" in response.json["error"]
@@ -172,16 +172,24 @@ def test_a_paired_device_is_a_viewer_until_the_host_gives_control(lan_app, servi
     assert device.get("/", **lan).status_code == 302  # must pair again
 
 
-def test_a_pairing_from_an_earlier_server_run_is_void(service, data_dir, lan_app, meeting):
+def test_a_pairing_survives_a_restart_until_the_host_revokes_it(service, data_dir, lan_app, meeting):
     device = lan_app.test_client()
     pair(device, pairing_code(lan_app))
+    name = lan_app.config["SESSION_COOKIE_NAME"]
+    cookie = device.get_cookie(name, domain="laptop.local")
     restarted = create_app(service, {"DATA_DIR": data_dir, "HOST": "0.0.0.0", "EXTRA_HOSTS": ("laptop.local",)})
-    # Same secret key, so the old cookie is valid; the pairing epoch is not.
-    cookie = device.get_cookie("facilitator_session", domain="laptop.local")
     again = restarted.test_client()
-    again.set_cookie("facilitator_session", cookie.value, domain="laptop.local")
-    assert device.get("/", environ_base=LAN, base_url="http://laptop.local").status_code == 200
-    assert again.get("/", environ_base=LAN, base_url="http://laptop.local").status_code == 302
+    again.set_cookie(name, cookie.value, domain="laptop.local")
+    lan = {"environ_base": LAN, "base_url": "http://laptop.local"}
+    assert again.get(f"/bijeenkomsten/{meeting}", **lan).status_code == 200  # still paired after the restart
+    pairing = restarted.extensions["facilitator_pairing"]
+    (device_id,) = [d.id for d in pairing.list()]
+    assert pairing.forget(device_id)
+    third = create_app(service, {"DATA_DIR": data_dir, "HOST": "0.0.0.0", "EXTRA_HOSTS": ("laptop.local",)})
+    revoked = third.test_client()
+    revoked.set_cookie(name, cookie.value, domain="laptop.local")
+    assert revoked.get(f"/bijeenkomsten/{meeting}", **lan).status_code == 302  # revoked: must pair again
+    assert oct((data_dir / "pairings.json").stat().st_mode & 0o777) == "0o600"
 
 
 def test_pairing_code_for_screens_and_voice(app, lan_app):

@@ -7,7 +7,11 @@ import json
 import signal
 import socket
 import subprocess
+import urllib.error
 import urllib.request
+from http.cookiejar import CookieJar
+
+import pytest
 
 from support import free_port, wait_until
 from facilitator.cli.serve_command import bind_error, is_loopback_host, lan_names, url
@@ -39,8 +43,16 @@ def test_serve_runs_a_real_server_with_a_ticking_clock_and_stops_on_ctrl_c(facil
         first = process.stdout.readline()
         assert first.strip() == f"Het dashboard draait op http://127.0.0.1:{port}/"
         base = f"http://127.0.0.1:{port}"
-        page = urllib.request.urlopen(base + "/", timeout=5)
+        link = process.stdout.readline().split(": ", 1)[1].strip()
+        assert link.startswith(f"{base}/inloggen?token=")
+        # Another user account on this machine, without the link or the token: nothing.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "/api/meetings", timeout=5)
+        assert refused.value.code == 401
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        page = browser.open(link, timeout=5)  # the host's browser: the link, then a session cookie
         assert page.status == 200 and page.headers["Server"] == "facilitator"
+        assert browser.open(base + "/api/meetings", timeout=5).status == 200
         token = (tmp_path / "data" / "api-token").read_text().strip()
         auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
@@ -53,7 +65,7 @@ def test_serve_runs_a_real_server_with_a_ticking_clock_and_stops_on_ctrl_c(facil
         post(f"/api/meetings/{meeting}/commands", {"command": "start"})
 
         def elapsed():
-            with urllib.request.urlopen(f"{base}/api/meetings/{meeting}", timeout=5) as answer:
+            with browser.open(f"{base}/api/meetings/{meeting}", timeout=5) as answer:
                 return json.load(answer)["step"]["elapsed_seconds"]
 
         wait_until(lambda: elapsed() >= 1.0, timeout=10)  # the ticker and the clock run
@@ -75,8 +87,13 @@ def test_serve_on_the_lan_prints_the_pairing_code(facilitator_bin, cli_env):
             assert lines[-1], "serve stopped before printing the pairing code"
         code = next(line for line in lines if line.startswith("Koppelcode")).split(":")[1].strip()
         assert len(code.replace(" ", "")) == 6 and code.replace(" ", "").isdigit()
-        # The host's own browser needs no code.
-        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).status == 200
+        # The host's own browser needs no code: the login link makes it the host.
+        while not any(line.startswith("Inloggen") for line in lines):
+            lines.append(process.stdout.readline())
+        link = next(line for line in lines if line.startswith("Inloggen")).split(": ", 1)[1].strip()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        assert browser.open(link, timeout=5).status == 200
+        assert browser.open(f"http://127.0.0.1:{port}/apparaten", timeout=5).status == 200
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=15)
