@@ -184,7 +184,7 @@ def allowed_hosts(bind_host: str, extra: tuple[str, ...] = ()) -> frozenset[str]
 
 
 # What a viewer may open: the pages and reads of the meetings it was paired for, and the methods.
-VIEWER_MEETING_ENDPOINTS = frozenset({"pages.live", "pages.review", "pages.report", "api.meeting", "api.transcript",
+VIEWER_MEETING_ENDPOINTS = frozenset({"pages.live", "pages.room", "pages.review", "api.meeting", "api.transcript",
                                       "api.outcomes", "sse.events"})
 VIEWER_OPEN_ENDPOINTS = frozenset({"api.methods", "api.method", "pages.agenda"})
 

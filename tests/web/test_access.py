@@ -142,10 +142,12 @@ def test_a_viewer_sees_only_the_meeting_it_was_paired_for(lan_app, service):
     env = {"environ_base": {"REMOTE_ADDR": "10.0.0.5"}, "base_url": "http://laptop.local"}
     assert phone.get(f"/bijeenkomsten/{today}", **env).status_code == 200
     assert phone.get(f"/api/meetings/{today}", **env).status_code == 200
+    assert phone.get(f"/bijeenkomsten/{today}/zaal", **env).status_code == 200
     for path in (f"/bijeenkomsten/{other}", f"/api/meetings/{other}", f"/api/meetings/{other}/events",
                  f"/api/meetings/{other}/transcript", "/api/meetings", "/bijeenkomsten",
                  f"/api/meetings/{today}/export", f"/api/meetings/{other}/export?format=json",
-                 f"/bijeenkomsten/{other}/export.md", "/api/previous?participant=X&participant=Y"):
+                 f"/bijeenkomsten/{other}/export.md", f"/bijeenkomsten/{today}/verslag",
+                 "/api/previous?participant=X&participant=Y"):
         response = phone.get(path, **env)
         assert response.status_code == 403, (path, response.status_code)
         assert b"Geheim" not in response.data
