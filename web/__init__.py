@@ -46,20 +46,34 @@ class WebState:
     library: Any
     max_streams: int
     streams: int = 0
+    # Streams per client (a paired device, the host, a script): one client can never take them all,
+    # and HOST_RESERVE of them are only for the host, so its own screen always gets through.
+    per_client: dict[str, int] = field(default_factory=dict)
+    max_per_client: int = 6
+    host_reserve: int = 4
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Set when the server stops, so open streams end within a second instead of holding threads.
     stopping: threading.Event = field(default_factory=threading.Event)
 
-    def open_stream(self) -> bool:
+    def open_stream(self, client: str = "host", host: bool = True) -> bool:
         with self.lock:
             if self.streams >= self.max_streams:
                 return False
+            if not host and (self.streams >= self.max_streams - self.host_reserve
+                             or self.per_client.get(client, 0) >= self.max_per_client):
+                return False
             self.streams += 1
+            self.per_client[client] = self.per_client.get(client, 0) + 1
             return True
 
-    def close_stream(self) -> None:
+    def close_stream(self, client: str = "host") -> None:
         with self.lock:
             self.streams -= 1
+            left = self.per_client.get(client, 1) - 1
+            if left > 0:
+                self.per_client[client] = left
+            else:
+                self.per_client.pop(client, None)
 
 
 def state() -> WebState:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, g
 
 from web import meetings as m
 from web.messages import messages
@@ -80,11 +80,13 @@ def stream(service, meeting_id: str, keepalive: float, stopping) -> Iterator[str
 def events(meeting_id: str):
     m.view(meeting_id)  # a Dutch 404 for an unknown meeting, before the stream starts
     web_state = state()
-    if not web_state.open_stream():
+    access = g.access
+    client = f"device:{access.device.id}" if access.device is not None else access.kind or "?"
+    if not web_state.open_stream(client, host=access.is_host):
         fail(503, "Er zijn te veel schermen verbonden. Sluit een tabblad en probeer het opnieuw.")
     keepalive = float(current_app.config["SSE_KEEPALIVE_SECONDS"])
     body = EventStream(stream(web_state.service, meeting_id, keepalive, web_state.stopping),
-                       web_state.close_stream)
+                       lambda: web_state.close_stream(client))
     return Response(body, mimetype="text/event-stream", headers={
         "Cache-Control": "no-store",
         "X-Accel-Buffering": "no",

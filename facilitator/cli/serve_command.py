@@ -17,6 +17,10 @@ import click
 from facilitator.cli.common import CliContext, ensure_private_dir, fail
 
 log = logging.getLogger("facilitator.serve")
+# Idle sockets (no request at all) cannot starve the dashboard: many may wait, none for long, and
+# poll() instead of select(), which breaks past 1024 descriptors.
+CONNECTION_LIMITS = {"connection_limit": 1000, "channel_timeout": 15, "cleanup_interval": 2,
+                     "asyncore_use_poll": True}
 
 
 def is_loopback_host(host: str) -> bool:
@@ -121,9 +125,8 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
         "MAX_STREAMS": max(4, threads - 8), "DATA_DIR": data_dir, "HOST_LOGIN": True,
     })
     try:
-        server = create_server(app, host=host, port=port, threads=threads,
-                               connection_limit=max(100, threads * 2), ident="facilitator",
-                               clear_untrusted_proxy_headers=True)
+        server = create_server(app, host=host, port=port, threads=threads, ident="facilitator",
+                               clear_untrusted_proxy_headers=True, **CONNECTION_LIMITS)
     except OSError as exc:
         room.stop()
         fail(bind_error(exc, host, port))
