@@ -37,6 +37,8 @@ CommandKind = Literal[
 ]
 
 COMMAND_KINDS: tuple[str, ...] = CommandKind.__args__  # type: ignore[attr-defined]
+# The commands that change the step; a group may leave them to the procesbegeleider.
+STEP_CHANGING: frozenset[str] = frozenset({"next_step", "previous_step", "skip", "finish"})
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,14 @@ class LineRemoved:
 OutcomeKind = Literal["hulpvraag", "volgende_stap", "nuttig", "doelen", "terugkoppeling"]
 OUTCOME_KINDS: tuple[str, ...] = OutcomeKind.__args__  # type: ignore[attr-defined]
 TEXT_OUTCOME_KINDS: tuple[str, ...] = OUTCOME_KINDS[1:]  # what set_outcome takes
+# How the verslag and the screens title them, in the order they show them.
+OUTCOME_TITLES: dict[str, str] = {
+    "hulpvraag": "Hulpvraag",
+    "volgende_stap": "Volgende stap",
+    "nuttig": "Wat was nuttig",
+    "doelen": "Doelen",
+    "terugkoppeling": "Terugkoppeling van de vorige keer",
+}
 
 
 @dataclass(frozen=True)

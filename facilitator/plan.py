@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Optional
 
 from methods import minutes_json, minutes_text
+from facilitator.engine import phrases
 from facilitator.engine.state import Setup
 
 ROLE_NAMES = {"deelnemers": "deelnemers", "iedereen": "iedereen", "inbrenger": "inbrenger",
@@ -38,8 +39,7 @@ def agenda(setup: Setup, start: Optional[datetime] = None) -> dict[str, Any]:
     rows = []
     for i, step in enumerate(setup.method.steps, start=1):
         end = t + timedelta(minutes=step.planned_minutes)
-        what = step.cue.replace("{inbrenger}", setup.inbrenger or "de inbrenger").replace(
-            "{procesbegeleider}", setup.procesbegeleider or "de procesbegeleider")
+        what = phrases.fill(step.cue, inbrenger=setup.inbrenger, procesbegeleider=setup.procesbegeleider)
         row = {
             "number": i,
             "id": step.id,

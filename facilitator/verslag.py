@@ -6,6 +6,8 @@ import json
 from typing import Any, Optional
 
 from methods import ITEMS
+from facilitator.clock_text import clock
+from facilitator.events import OUTCOME_TITLES
 from facilitator.engine import meeting_elapsed, outcomes, speaking_by_step, speaking_totals, transcript
 from facilitator.engine.view import step_elapsed
 from facilitator.engine.state import State
@@ -77,11 +79,6 @@ def to_json(rec: dict[str, Any]) -> str:
     return json.dumps(rec, ensure_ascii=False, indent=2)
 
 
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def _plural(item: str) -> str:
     return ITEMS.get(item, (item, item))[1].capitalize()
 
@@ -94,9 +91,10 @@ def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
     lines.append(f"- Inbrenger: {rec['inbrenger']}")
     if rec["procesbegeleider"]:
         lines.append(f"- Procesbegeleider: {rec['procesbegeleider']}")
-    lines.append(f"- Duur: {_clock(rec['duration_seconds'])}")
+    lines.append(f"- Duur: {clock(rec['duration_seconds'])}")
     lines += ["", "## Hulpvraag", "", out["hulpvraag"] or "_(niet vastgelegd)_"]
-    for key, title in (("doelen", "Doelen"), ("terugkoppeling", "Terugkoppeling van de vorige keer")):
+    for key in ("doelen", "terugkoppeling"):
+        title = OUTCOME_TITLES[key]
         if out.get(key):
             lines += ["", f"## {title}", "", out[key]]
     for item, entries in out["items"].items():
@@ -108,18 +106,18 @@ def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
         lines += ["", "## Tips per persoon", ""]
         for who, tips in out["tips_by_person"].items():
             lines.append(f"- **{who}**: " + "; ".join(tips))
-    lines += ["", "## Volgende stap", "", out["volgende_stap"] or "_(niet vastgelegd)_"]
+    lines += ["", f"## {OUTCOME_TITLES['volgende_stap']}", "", out["volgende_stap"] or "_(niet vastgelegd)_"]
     if out.get("nuttig"):
-        lines += ["", "## Wat was nuttig", "", out["nuttig"]]
+        lines += ["", f"## {OUTCOME_TITLES['nuttig']}", "", out["nuttig"]]
     if out["notes"]:
         lines += ["", "## Notities", ""] + [f"- {n}" for n in out["notes"]]
     lines += ["", "## Spreektijd", "", "| wie | tijd | aandeel |", "| --- | ---: | ---: |"]
     for who, s in rec["speaking"].items():
-        lines.append(f"| {who} | {_clock(s['seconds'])} | {round(s['share'] * 100)}% |")
+        lines.append(f"| {who} | {clock(s['seconds'])} | {round(s['share'] * 100)}% |")
     lines += ["", "## Stappen", "", "| stap | gepland | gebruikt | over tijd |", "| --- | ---: | ---: | ---: |"]
     for st in rec["steps"]:
-        used = _clock(st["active_seconds"]) if st["visited"] else "–"
-        over = _clock(st["over_seconds"]) if st["over_seconds"] else ""
+        used = clock(st["active_seconds"]) if st["visited"] else "–"
+        over = clock(st["over_seconds"]) if st["over_seconds"] else ""
         lines.append(f"| {st['title']}{' (overgeslagen)' if st['skipped'] else ''} | {st['planned_minutes']:g} min | {used} | {over} |")
     lines += _reflection_markdown(rec)
     if with_transcript and rec["transcript"]:

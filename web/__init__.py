@@ -88,8 +88,7 @@ def create_app(service, config: Optional[dict[str, Any]] = None) -> Flask:
     header may carry, e.g. the laptop's LAN address), LIBRARY (defaults to
     service.library), and any Flask setting.
     """
-    from facilitator.errors import UserError
-    from web import api, errors, pages, pairing, schemas, security, shaping, sse
+    from web import api, errors, pages, pairing, security, shaping, sse
 
     app = Flask(__name__)
     app.config.update(DEFAULTS)
@@ -115,7 +114,6 @@ def create_app(service, config: Optional[dict[str, Any]] = None) -> Flask:
                                              max_streams=int(app.config["MAX_STREAMS"]))
 
     errors.init_errors(app)
-    app.register_error_handler(UserError, schemas.user_error_response)
     security.init_security(app)
     app.register_blueprint(pairing.bp)
     app.register_blueprint(pages.bp)

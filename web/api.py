@@ -61,15 +61,11 @@ def create():
     if options is not None and not isinstance(options, dict):
         fail(400, "Het veld 'options' moet een object zijn.")
     schemas.validate(schemas.CreateMeeting, data)  # sizes and storable text, after the plain type checks
-    try:
-        meeting_id = m.service().create(
-            method_id, [p.strip() for p in participants], inbrenger,
-            procesbegeleider=_string(data, "procesbegeleider"), hulpvraag=_string(data, "hulpvraag"),
-            options=options)
-    except m.SetupError as exc:
-        fail(400, str(exc))
-    except m.UnknownMethod as exc:
-        fail(404, str(exc).replace(" Zie 'facilitator methods list'.", ""))
+    # A SetupError (400) or an unknown method (404) is answered by web/errors.py.
+    meeting_id = m.service().create(
+        method_id, [p.strip() for p in participants], inbrenger,
+        procesbegeleider=_string(data, "procesbegeleider"), hulpvraag=_string(data, "hulpvraag"),
+        options=options)
     response = jsonify({"id": meeting_id})
     response.status_code = 201
     response.headers["Location"] = f"/api/meetings/{meeting_id}"
@@ -83,18 +79,18 @@ def meeting(meeting_id: str):
 
 @bp.delete("/meetings/<meeting_id>")
 def delete(meeting_id: str):
-    m.call("delete", meeting_id)
+    m.service().delete(m.check_id(meeting_id))
     return Response(status=204)
 
 
 @bp.get("/meetings/<meeting_id>/transcript")
 def transcript(meeting_id: str):
-    return jsonify(m.call("transcript", meeting_id))
+    return jsonify(m.service().transcript(m.check_id(meeting_id)))
 
 
 @bp.get("/meetings/<meeting_id>/outcomes")
 def outcomes(meeting_id: str):
-    return jsonify(m.call("outcomes", meeting_id))
+    return jsonify(m.service().outcomes(m.check_id(meeting_id)))
 
 
 @bp.get("/meetings/<meeting_id>/export")
@@ -103,7 +99,7 @@ def export(meeting_id: str):
     if fmt not in ("md", "json"):
         fail(400, "Kies format=md of format=json.")
     with_transcript = request.args.get("transcript", "1") not in ("0", "false", "nee")
-    text = m.call("export", meeting_id, fmt, transcript=with_transcript)
+    text = m.service().export(m.check_id(meeting_id), fmt, transcript=with_transcript)
     mimetype = "text/markdown" if fmt == "md" else "application/json"
     return Response(text, mimetype=f"{mimetype}; charset=utf-8")
 
@@ -136,11 +132,9 @@ def checklist(meeting_id: str):
     if not isinstance(index, int) or isinstance(index, bool) or not isinstance(checked, bool):
         fail(400, "Geef 'index' (een getal) en 'checked' (true of false).")
     schemas.validate(schemas.Checklist, data)
-    result = m.call("set_checklist", meeting_id, checklist_id, index, checked)
-    if not isinstance(result, dict):
-        result = {"ok": True, "reason": None}
+    result = m.service().set_checklist(m.check_id(meeting_id), checklist_id, index, checked)
     response = jsonify(result)
-    if not result.get("ok", True):
+    if not result["ok"]:
         response.status_code = 409
     return response
 

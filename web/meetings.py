@@ -6,11 +6,11 @@ import re
 from typing import Any, Optional
 
 from facilitator.events import COMMAND_KINDS
-from facilitator.service import SetupError, UnknownMeeting  # noqa: F401  (re-exported for the blueprints)
-from methods import UnknownMethod  # noqa: F401
+from facilitator.service import MeetingService, SetupError  # noqa: F401  (for the start form)
+from methods import UnknownMethod  # noqa: F401  (for the start form)
 
 from web import state
-from web.errors import fail
+from web.errors import UNKNOWN_MEETING, fail
 
 MEETING_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -28,27 +28,19 @@ COMMAND_ARGS: dict[str, tuple[str, ...]] = {
 SOURCES = ("web", "keyboard", "api")
 
 
-def service():
+def service() -> MeetingService:
+    """The meeting service; its failures are UserErrors, which web/errors.py answers."""
     return state().service
 
 
 def check_id(meeting_id: str) -> str:
     if not MEETING_ID.match(meeting_id or ""):
-        fail(404, "Deze bijeenkomst bestaat niet (meer).")
+        fail(404, UNKNOWN_MEETING, "unknown_meeting")
     return meeting_id
 
 
-def call(method: str, meeting_id: str, *args, **kwargs):
-    """Call the service for one meeting; an unknown meeting becomes a Dutch 404."""
-    check_id(meeting_id)
-    try:
-        return getattr(service(), method)(meeting_id, *args, **kwargs)
-    except UnknownMeeting:
-        fail(404, "Deze bijeenkomst bestaat niet (meer).")
-
-
 def view(meeting_id: str) -> dict[str, Any]:
-    return call("view", meeting_id)
+    return service().view(check_id(meeting_id))
 
 
 def command_args(kind: str, values: dict[str, Any], *, from_form: bool) -> dict[str, Any]:
@@ -86,25 +78,11 @@ def command_args(kind: str, values: dict[str, Any], *, from_form: bool) -> dict[
 
 def run_command(meeting_id: str, kind: str, args: dict[str, Any], source: str,
                 by: Optional[str] = None) -> dict[str, Any]:
-    """Send one command; bad arguments become a 400 with the service's own sentence."""
-    check_id(meeting_id)
+    """Send one command; the answer says whether the meeting took it (a refusal is no error)."""
     from web.schemas import check_command
 
     args = check_command(kind, args, by)
-    try:
-        return service().command(meeting_id, kind, source=source, by=by, **args)
-    except UnknownMeeting:
-        fail(404, "Deze bijeenkomst bestaat niet (meer).")
-    except (ValueError, TypeError) as exc:
-        fail(400, _sentence(exc, "Deze opdracht heeft ongeldige gegevens."))
-
-
-def _sentence(exc: Exception, default: str) -> str:
-    text = str(exc).strip()
-    # Only pass on the service's own short Dutch sentences, never a Python repr.
-    if text and len(text) < 200 and "Traceback" not in text and "<" not in text:
-        return text
-    return default
+    return service().command(check_id(meeting_id), kind, source=source, by=by, **args)
 
 
 def library():
@@ -112,10 +90,7 @@ def library():
 
 
 def method_or_404(method_id: str):
-    try:
-        return library().get(method_id)
-    except UnknownMethod as exc:
-        fail(404, str(exc).replace(" Zie 'facilitator methods list'.", ""))
+    return library().get(method_id)  # UnknownMethod: a Dutch 404 (web/errors.py)
 
 
 def reflectie_checklist() -> Optional[dict[str, Any]]:

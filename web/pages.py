@@ -114,8 +114,8 @@ def meetings():
 @bp.route("/bijeenkomsten/<meeting_id>")
 def live(meeting_id: str):
     view = m.view(meeting_id)
-    transcript = m.call("transcript", meeting_id)
-    outcomes = m.call("outcomes", meeting_id)
+    transcript = m.service().transcript(m.check_id(meeting_id))
+    outcomes = m.service().outcomes(m.check_id(meeting_id))
     terugkoppeling_steps = _terugkoppeling_steps(view)
     previous = _previous_for(view) if terugkoppeling_steps else None
     return render_template("live.html", view=view, transcript=transcript[-60:], outcomes=outcomes,
@@ -169,7 +169,8 @@ def command(meeting_id: str):
 
 def _changed_only(meeting_id: str, args: dict[str, Any]) -> dict[str, Any]:
     """A review form sends every field of a line; keep the ones the reviewer changed."""
-    line = next((l for l in m.call("transcript", meeting_id) if l.get("id") == args.get("utterance")), None)
+    lines = m.service().transcript(m.check_id(meeting_id))
+    line = next((l for l in lines if l.get("id") == args.get("utterance")), None)
     if line is None:
         return args
     return {name: value for name, value in args.items()
@@ -179,10 +180,10 @@ def _changed_only(meeting_id: str, args: dict[str, Any]) -> dict[str, Any]:
 @bp.route("/bijeenkomsten/<meeting_id>/terugblik")
 def review(meeting_id: str):
     view = m.view(meeting_id)
-    transcript = m.call("transcript", meeting_id)
-    outcomes = m.call("outcomes", meeting_id)
+    transcript = m.service().transcript(m.check_id(meeting_id))
+    outcomes = m.service().outcomes(m.check_id(meeting_id))
     checklist = m.reflectie_checklist()
-    checked = {index for list_id, index in m.call("checklist", meeting_id)
+    checked = {index for list_id, index in m.service().checklist(m.check_id(meeting_id))
                if checklist and list_id == checklist["id"]}
     speakers = list(view.get("participants") or [])
     return render_template("review.html", view=view, groups=shaping.transcript_by_step(transcript),
@@ -199,7 +200,7 @@ def checklist(meeting_id: str):
     except ValueError:
         fail(400, "Onbekend punt van de checklist.")
     checked = request.form.get("checked") == "1"
-    result = m.call("set_checklist", meeting_id, checklist_id, index, checked)
+    result = m.service().set_checklist(m.check_id(meeting_id), checklist_id, index, checked)
     if isinstance(result, dict) and not result.get("ok", True):
         flash(result.get("reason") or "Dat kan nu niet.", "warning")
     return redirect(url_for("pages.review", meeting_id=meeting_id, _anchor="checklist"))
@@ -214,9 +215,9 @@ def _with_transcript() -> bool:
 @bp.route("/bijeenkomsten/<meeting_id>/verslag")
 def report(meeting_id: str):
     view = m.view(meeting_id)
-    outcomes = m.call("outcomes", meeting_id)
+    outcomes = m.service().outcomes(m.check_id(meeting_id))
     with_transcript = request.args.get("transcript") == "1"
-    transcript = m.call("transcript", meeting_id) if with_transcript else []
+    transcript = m.service().transcript(m.check_id(meeting_id)) if with_transcript else []
     meta = next((row for row in m.service().meetings() if row.get("id") == meeting_id), {})
     return render_template("report.html", view=view, outcomes=outcomes, meta=meta,
                            groups=shaping.transcript_by_step(transcript), with_transcript=with_transcript,
@@ -228,7 +229,7 @@ def report(meeting_id: str):
 def export(meeting_id: str, fmt: str):
     if fmt not in ("md", "json"):
         fail(404)
-    text = m.call("export", meeting_id, fmt, transcript=_with_transcript())
+    text = m.service().export(m.check_id(meeting_id), fmt, transcript=_with_transcript())
     mimetype = "text/markdown" if fmt == "md" else "application/json"
     return Response(text, mimetype=f"{mimetype}; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="verslag-{meeting_id}.{fmt}"'})
@@ -240,7 +241,7 @@ def export(meeting_id: str, fmt: str):
 def delete(meeting_id: str):
     view = m.view(meeting_id)
     if request.method == "POST":
-        m.call("delete", meeting_id)
+        m.service().delete(m.check_id(meeting_id))
         flash("De bijeenkomst is verwijderd.")
         return redirect(url_for("pages.meetings"))
     if not g.access.can_control:

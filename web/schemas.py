@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Optional
 
-from flask import jsonify, request
+from flask import request
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints,
                       ValidationError)
 
@@ -173,14 +173,3 @@ def check_command(kind: str, args: dict[str, Any], by: Optional[str]) -> dict[st
         return args
     validate(model, args)
     return args
-
-
-def user_error_response(exc: UserError):
-    """A UserError as an answer: JSON with its code for scripts, the calm error page for people."""
-    from web.errors import error_response, wants_json
-
-    if wants_json():
-        response = jsonify(exc.to_dict())
-        response.status_code = exc.status
-        return response
-    return error_response(exc.status, exc.message)

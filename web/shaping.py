@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
+from facilitator.clock_text import clock
+from facilitator.events import OUTCOME_TITLES as TEXT_OUTCOME_TITLES, TEXT_OUTCOME_KINDS
 from methods import Method, minutes_json, minutes_text
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -47,25 +49,7 @@ OUTCOME_TITLES = {
     "waardering": "Waarderingen",
     "reactie": "Reacties",
 }
-TEXT_OUTCOMES = (
-    ("volgende_stap", "Volgende stap"),
-    ("nuttig", "Wat was nuttig"),
-    ("doelen", "Doelen"),
-    ("terugkoppeling", "Terugkoppeling van de vorige keer"),
-)
-
-
-def clock(seconds: Optional[float]) -> str:
-    """Seconds as m:ss (or h:mm:ss), for timers and transcript times."""
-    if seconds is None:
-        return "–"
-    total = int(round(abs(seconds)))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    sign = "-" if seconds < 0 else ""
-    if hours:
-        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
-    return f"{sign}{minutes}:{secs:02d}"
+TEXT_OUTCOMES = tuple((kind, TEXT_OUTCOME_TITLES[kind]) for kind in TEXT_OUTCOME_KINDS)
 
 
 def duration_words(seconds: Optional[float]) -> str:

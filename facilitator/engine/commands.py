@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from facilitator.events import COMMAND_KINDS, Command, Effect
+from facilitator.events import COMMAND_KINDS, STEP_CHANGING, Command, Effect
 from facilitator.engine import content, cues, phrases, rounds, speech, steps
 from facilitator.engine.state import State, Status
 from facilitator.engine.timing import close_stretch, planned_seconds, remaining_seconds
-
-STEP_CHANGING = frozenset({"next_step", "previous_step", "skip", "finish"})
 
 _AFTERWARDS = frozenset({"rate", "correct", "tip", "set_hulpvraag", "set_outcome", "note", "checklist"})
 _BEFORE = frozenset({"start", "set_hulpvraag", "set_outcome", "note", "finish"})

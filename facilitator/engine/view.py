@@ -6,7 +6,9 @@ from collections import defaultdict
 from typing import Any
 
 from methods import Method, minutes_json
+from facilitator.engine import phrases
 from facilitator.engine.state import GROUP, Line, State
+from facilitator.events import TEXT_OUTCOME_KINDS
 from facilitator.engine.timing import meeting_elapsed, planned_seconds, remaining_seconds, step_elapsed
 
 
@@ -87,10 +89,7 @@ def outcomes(state: State) -> dict[str, Any]:
         "hulpvraag": noted.hulpvraag,
         "items": dict(items),
         "tips_by_person": dict(tips_by_person),
-        "volgende_stap": noted.text("volgende_stap"),
-        "nuttig": noted.text("nuttig"),
-        "doelen": noted.text("doelen"),
-        "terugkoppeling": noted.text("terugkoppeling"),
+        **{kind: noted.text(kind) for kind in TEXT_OUTCOME_KINDS},
         "notes": [line.text for line in state.transcript if line.type == "notitie"],
         "passes": _passes(state),
     }
@@ -151,8 +150,8 @@ def view(state: State, now: float) -> dict[str, Any]:
             "id": step.id,
             "title": step.title,
             "outcome": step.outcome,  # what this step yields (hulpvraag, volgende_stap...): the page asks for it here
-            "cue": step.cue.format_map(_Keep(inbrenger=state.setup.inbrenger,
-                                              procesbegeleider=state.setup.procesbegeleider or "de procesbegeleider")),
+            "cue": phrases.fill(step.cue, inbrenger=state.setup.inbrenger,
+                                procesbegeleider=state.setup.procesbegeleider),
             "description": step.description,
             "examples": list(step.examples),
             "silence": step.silence,
@@ -174,8 +173,3 @@ def view(state: State, now: float) -> dict[str, Any]:
         "hulpvraag": state.outcomes.hulpvraag,
         "passes": _passes(state),
     }
-
-
-class _Keep(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
