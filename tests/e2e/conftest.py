@@ -12,6 +12,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import e2e_script  # noqa: E402
+import virtual_mic  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +51,14 @@ def clinic(e2e_dir: Path):
     """(script, wav path): the scripted Case Clinic, generated once per session."""
     script = e2e_script.case_clinic(e2e_dir / "speech")
     return script, script.write(e2e_dir / "case-clinic.wav")
+
+
+@pytest.fixture(scope="module")
+def mic(tmp_path_factory):
+    """A virtual microphone (private PulseAudio, null sinks) for the tests of one module."""
+    reason = virtual_mic.missing()
+    if reason:
+        pytest.skip(reason)
+    vm = virtual_mic.VirtualMic(tmp_path_factory.mktemp("pulse")).start()
+    yield vm
+    vm.stop()

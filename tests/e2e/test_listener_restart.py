@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-import virtual_mic
-
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,16 +83,6 @@ say(stage="after", back=bool(back), state=voice.state.value, mode=view["mode"], 
     screen_last=shown[-1] if shown else None, history=[s.value for s in voice.history], restarts=voice.restarts)
 room.stop()
 """
-
-
-@pytest.fixture(scope="module")
-def mic(tmp_path_factory):
-    reason = virtual_mic.missing()
-    if reason:
-        pytest.skip(reason)
-    vm = virtual_mic.VirtualMic(tmp_path_factory.mktemp("pulse")).start()
-    yield vm
-    vm.stop()
 
 
 def crash_the_listener(mic, model: Path, data: Path, restarts: str) -> dict:

@@ -34,16 +34,6 @@ QUIET = 1.5     # s without the facilitator's voice that tells the room it has f
 HEARD = 15.0    # s after the end of a recording for the turn to move: recognition, then the page
 
 
-@pytest.fixture(scope="module")
-def mic(tmp_path_factory):
-    reason = virtual_mic.missing()
-    if reason:
-        pytest.skip(reason)
-    vm = virtual_mic.VirtualMic(tmp_path_factory.mktemp("pulse")).start()
-    yield vm
-    vm.stop()
-
-
 @pytest.fixture
 def ear(mic):
     listener = virtual_mic.RoomEar(mic)
