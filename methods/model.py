@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -49,6 +50,29 @@ _NUMBER_WORDS = {
 }
 # Fields of a step whose {minuten} is filled from the step's own minutes.
 MINUTES_FIELDS = ("cue", "warning", "end")
+
+
+# The names a spoken text may fill in ({minuten} is filled in when the file is read).
+NAMES = ("inbrenger", "procesbegeleider")
+TURN_NAMES = NAMES + ("naam",)
+
+
+def check_placeholders(text: Optional[str], allowed: tuple[str, ...] = NAMES) -> Optional[str]:
+    """A cue's {...} are known names without format tricks: '{', '{0}' or '{inbrenger:>5000000}' never pass."""
+    if text is None:
+        return text
+    names = ", ".join("{" + n + "}" for n in allowed)
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        raise ValueError(f"losse accolade in de tekst; gebruik alleen {names} (of {{{{ en }}}} voor een accolade)") from None
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        if field not in allowed or spec or conversion:
+            shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise ValueError(f"onbekende plaatsaanduiding '{shown[:40]}'; gebruik alleen {names}")
+    return text
 
 
 def minutes_spoken(value: "Minutes") -> str:
@@ -125,6 +149,9 @@ class Round(_Frozen):
         None, description="what is said when the open talk after the round begins"
     )
 
+    _names = field_validator("inbrenger_responds", "open_cue")(classmethod(lambda cls, v: check_placeholders(v)))
+    _turn_names = field_validator("turn_cue")(classmethod(lambda cls, v: check_placeholders(v, TURN_NAMES)))
+
     @field_validator("item")
     @classmethod
     def _known_item(cls, value: str) -> str:
@@ -172,6 +199,7 @@ class Step(_Frozen):
     _slug = field_validator("id")(classmethod(lambda cls, value: _check_slug(value)))
 
     _minutes = field_validator("minutes")(classmethod(lambda cls, value: _check_minutes(value)))
+    _names = field_validator("cue", "warning", "end")(classmethod(lambda cls, v: check_placeholders(v)))
 
     @model_validator(mode="before")
     @classmethod
@@ -224,6 +252,7 @@ class InbrengerChoice(_Frozen):
     needed_from: str = Field(description="the first step that needs the inbrenger: before it starts, someone is chosen")
     question: str = Field(min_length=1, description="said when that step is reached and no one is chosen yet")
     cue: Optional[str] = Field(None, description="that step's cue after a choice in the meeting, instead of its own")
+    _names = field_validator("question", "cue")(classmethod(lambda cls, v: check_placeholders(v)))
 
 
 class Method(_Frozen):
