@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Optional
 
 from methods import ITEMS
@@ -61,6 +62,21 @@ def reflection(state: State) -> dict[str, Any]:
     return {"title": checklist.title, "columns": list(guide.columns), "points": points}
 
 
+# What Markdown (and the HTML inside it) would act on in someone's words: raw HTML, links, emphasis,
+# table cells; and, at the start of a line, headings, quotes and list marks.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")  # "&lt;" would become "<" again
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.M)
+
+
+def _md(text: Optional[str]) -> str:
+    """User text as literal Markdown: shown as typed, never as HTML, a link or a heading."""
+    if not text:
+        return ""
+    text = _MD_ENTITY.sub("&amp;", _MD_SPECIAL.sub(r"\\\1", str(text)))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
 def _reflection_markdown(rec: dict[str, Any]) -> list[str]:
     refl = rec.get("reflectie")
     if not refl or not any(p["doe_ik_al"] or p["wil_ik_meer"] or p["note"] for p in refl["points"]):
@@ -69,8 +85,8 @@ def _reflection_markdown(rec: dict[str, Any]) -> list[str]:
     lines = ["", f"## Reflectie van de procesbegeleider", "",
              f"| punt | {first.lower()} | {second.lower()} | eigen gedachte |", "| --- | :---: | :---: | --- |"]
     for p in refl["points"]:
-        note = (p["note"] or "").replace("|", "/")
-        lines.append(f"| {p['index'] + 1}. {p['text']} | {'x' if p['doe_ik_al'] else ''} | "
+        note = _md(p["note"]).replace("\n", " ")
+        lines.append(f"| {p['index'] + 1}. {_md(p['text'])} | {'x' if p['doe_ik_al'] else ''} | "
                      f"{'x' if p['wil_ik_meer'] else ''} | {note} |")
     return lines
 
@@ -85,40 +101,40 @@ def _plural(item: str) -> str:
 
 def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
     out = rec["outcomes"]
-    lines = [f"# Verslag: {rec['method']['name']}", ""]
+    lines = [f"# Verslag: {_md(rec['method']['name'])}", ""]
     lines.append(f"- Datum: {rec['created'] or 'onbekend'}")
-    lines.append(f"- Deelnemers: {', '.join(rec['participants'])}")
-    lines.append(f"- Inbrenger: {rec['inbrenger']}")
+    lines.append(f"- Deelnemers: {', '.join(_md(p) for p in rec['participants'])}")
+    lines.append(f"- Inbrenger: {_md(rec['inbrenger'])}")
     if rec["procesbegeleider"]:
-        lines.append(f"- Procesbegeleider: {rec['procesbegeleider']}")
+        lines.append(f"- Procesbegeleider: {_md(rec['procesbegeleider'])}")
     lines.append(f"- Duur: {clock(rec['duration_seconds'])}")
-    lines += ["", "## Hulpvraag", "", out["hulpvraag"] or "_(niet vastgelegd)_"]
+    lines += ["", "## Hulpvraag", "", _md(out["hulpvraag"]) or "_(niet vastgelegd)_"]
     for key in ("doelen", "terugkoppeling"):
         title = OUTCOME_TITLES[key]
         if out.get(key):
-            lines += ["", f"## {title}", "", out[key]]
+            lines += ["", f"## {title}", "", _md(out[key])]
     for item, entries in out["items"].items():
         lines += ["", f"## {_plural(item)}", ""]
         for e in entries:
-            rating = f" [{e['rating']}]" if e.get("rating") else ""
-            lines.append(f"- **{e['by']}**: {e['text']}{rating}")
+            rating = f" [{_md(e['rating'])}]" if e.get("rating") else ""
+            lines.append(f"- **{_md(e['by'])}**: {_md(e['text'])}{rating}")
     if out["tips_by_person"]:
         lines += ["", "## Tips per persoon", ""]
         for who, tips in out["tips_by_person"].items():
-            lines.append(f"- **{who}**: " + "; ".join(tips))
-    lines += ["", f"## {OUTCOME_TITLES['volgende_stap']}", "", out["volgende_stap"] or "_(niet vastgelegd)_"]
+            lines.append(f"- **{_md(who)}**: " + "; ".join(_md(t) for t in tips))
+    lines += ["", f"## {OUTCOME_TITLES['volgende_stap']}", "", _md(out["volgende_stap"]) or "_(niet vastgelegd)_"]
     if out.get("nuttig"):
-        lines += ["", f"## {OUTCOME_TITLES['nuttig']}", "", out["nuttig"]]
+        lines += ["", f"## {OUTCOME_TITLES['nuttig']}", "", _md(out["nuttig"])]
     if out["notes"]:
-        lines += ["", "## Notities", ""] + [f"- {n}" for n in out["notes"]]
+        lines += ["", "## Notities", ""] + [f"- {_md(n)}" for n in out["notes"]]
     lines += ["", "## Spreektijd", "", "| wie | tijd | aandeel |", "| --- | ---: | ---: |"]
     for who, s in rec["speaking"].items():
-        lines.append(f"| {who} | {clock(s['seconds'])} | {round(s['share'] * 100)}% |")
+        lines.append(f"| {_md(who)} | {clock(s['seconds'])} | {round(s['share'] * 100)}% |")
     lines += ["", "## Stappen", "", "| stap | gepland | gebruikt | over tijd |", "| --- | ---: | ---: | ---: |"]
     for st in rec["steps"]:
         used = clock(st["active_seconds"]) if st["visited"] else "–"
         over = clock(st["over_seconds"]) if st["over_seconds"] else ""
-        lines.append(f"| {st['title']}{' (overgeslagen)' if st['skipped'] else ''} | {st['planned_minutes']:g} min | {used} | {over} |")
+        lines.append(f"| {_md(st['title'])}{' (overgeslagen)' if st['skipped'] else ''} | {st['planned_minutes']:g} min | {used} | {over} |")
     lines += _reflection_markdown(rec)
     if with_transcript and rec["transcript"]:
         lines += ["", "## Transcript"]
@@ -126,7 +142,7 @@ def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
         for line in rec["transcript"]:
             if line["step_index"] != current:
                 current = line["step_index"]
-                lines += ["", f"### {line['step_title']}", ""]
+                lines += ["", f"### {_md(line['step_title'])}", ""]
             kind = f" ({line['type']})" if line["type"] and line["type"] != line["speaker"] else ""
-            lines.append(f"- {line['speaker']}{kind}: {line['text']}")
+            lines.append(f"- {_md(line['speaker'])}{kind}: {_md(line['text'])}")
     return "\n".join(lines) + "\n"
