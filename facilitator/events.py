@@ -32,6 +32,10 @@ CommandKind = Literal[
     "correct",        # args.utterance and any of args.text / args.speaker / args.type
     "note",           # args.text: a typed note, kept in the transcript
     "finish",         # end the meeting now
+    "choose_inbrenger",  # args.name or args.seat (1-based); "ik wil" without them: who has the word;
+                         # with args.score (1-10) and args.topic: a scored topic that waits its turn
+    "mark_outcome",   # args.kind (hulpvraag, volgende_stap, nuttig, doelen): "dit is mijn hulpvraag" marks
+                      # the inbrenger's last line (or args.utterance) as that outcome
     "checklist",      # args.checklist, args.index; args.column (doe_ik_al | wil_ik_meer) with args.checked,
                       # and/or args.text: the reflectie checklist's two columns and a line per point
 ]

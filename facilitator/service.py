@@ -112,7 +112,8 @@ class MeetingService:
 
     # -- meetings -------------------------------------------------------------
 
-    def create(self, method_id: str, participants: list[str], inbrenger: str, procesbegeleider: Optional[str] = None,
+    def create(self, method_id: str, participants: list[str], inbrenger: Optional[str],
+               procesbegeleider: Optional[str] = None,
                hulpvraag: Optional[str] = None, options: Optional[dict] = None) -> str:
         method = self.library.get(method_id)
         options = check_setup(participants, inbrenger, procesbegeleider, hulpvraag, options)
@@ -215,7 +216,7 @@ class MeetingService:
     def _summary(self, live: _Live) -> dict[str, Any]:
         """What `meetings list` shows; kept in the store with each write (no view is built for it)."""
         s = live.state
-        return {"method_id": s.method.id, "method_name": s.method.name, "inbrenger": s.setup.inbrenger,
+        return {"method_id": s.method.id, "method_name": s.method.name, "inbrenger": s.inbrenger,
                 "participants": list(s.setup.participants), "status": s.status,
                 "duration_seconds": round(meeting_elapsed(s, self._now(live)), 1), "step": s.step.title}
 

@@ -34,7 +34,7 @@ def record(state: State, now: float, meeting_id: str, created: Optional[str]) ->
         "created": created,
         "method": {"id": method.id, "name": method.name, "source": method.source},
         "participants": list(state.setup.participants),
-        "inbrenger": state.setup.inbrenger,
+        "inbrenger": state.inbrenger,
         "procesbegeleider": state.setup.procesbegeleider,
         "status": state.status,
         "duration_seconds": round(meeting_elapsed(state, now), 1),

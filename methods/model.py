@@ -255,6 +255,14 @@ class InbrengerChoice(_Frozen):
     _names = field_validator("question", "cue")(classmethod(lambda cls, v: check_placeholders(v)))
 
 
+class RepeatPerTopic(_Frozen):
+    """A block of steps run again for each scored topic, in score order ("herhaling stap 2 t/m 6")."""
+
+    from_step: str = Field(alias="from", description="the first step of the block")
+    to_step: str = Field(alias="to", description="the last step of the block")
+    next_cue: str = Field(min_length=1, description="said when the block starts again; {inbrenger} is the next one")
+
+
 class Method(_Frozen):
     """A whole method: its steps, rules and the source it comes from."""
 
@@ -276,6 +284,7 @@ class Method(_Frozen):
         (), description="what the invited do before the meeting, for the invitation")
     inbrenger_choice: Optional[InbrengerChoice] = Field(
         None, description="the inbrenger is chosen during the meeting, as the source says")
+    repeat_per_topic: Optional[RepeatPerTopic] = None
     steps: tuple[Step, ...] = Field(min_length=1)
     user: bool = Field(False, description="loaded from the user's folder")
     path: Optional[str] = Field(None, description="the file it was loaded from")
@@ -298,6 +307,16 @@ class Method(_Frozen):
             if step.id in seen:
                 raise ValueError(f"stap-id '{step.id}' komt twee keer voor")
             seen.add(step.id)
+        repeat = self.repeat_per_topic
+        if repeat is not None:
+            order = [s.id for s in self.steps]
+            for key in (repeat.from_step, repeat.to_step):
+                if key not in order:
+                    raise ValueError(f"repeat_per_topic: stap '{key}' bestaat niet")
+            if order.index(repeat.from_step) > order.index(repeat.to_step):
+                raise ValueError("repeat_per_topic: 'from' moet voor 'to' komen")
+            if self.inbrenger_choice is None or self.inbrenger_choice.how != "scores":
+                raise ValueError("repeat_per_topic hoort bij inbrenger_choice met how = \"scores\"")
         choice = self.inbrenger_choice
         if choice is not None:
             if choice.needed_from not in seen:

@@ -56,7 +56,8 @@ def create():
     participants = data.get("participants")
     if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
         fail(400, "Het veld 'participants' moet een lijst met namen zijn, in zitvolgorde.")
-    inbrenger = _string(data, "inbrenger", required=True)
+    # Optional for methods that choose their inbrenger during the meeting.
+    inbrenger = _string(data, "inbrenger")
     options = data.get("options")
     if options is not None and not isinstance(options, dict):
         fail(400, "Het veld 'options' moet een object zijn.")

@@ -23,7 +23,9 @@ COMMAND_ARGS: dict[str, tuple[str, ...]] = {
     "rate": ("utterance", "rating"),
     "correct": ("utterance", "text", "speaker", "type"),
     "note": ("text", "for_turn"),
-    "checklist": ("checklist", "index", "checked"),
+    "checklist": ("checklist", "index", "checked", "column", "text"),
+    "choose_inbrenger": ("name", "seat", "topic", "score"),
+    "mark_outcome": ("kind", "utterance"),
 }
 SOURCES = ("web", "keyboard", "api")
 

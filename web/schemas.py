@@ -45,7 +45,7 @@ class _Strict(BaseModel):
 class CreateMeeting(_Strict):
     method: Ident
     participants: Annotated[list[Name], Field(min_length=1, max_length=MAX_PARTICIPANTS)]
-    inbrenger: Name
+    inbrenger: Optional[Name] = None  # methods that choose in the meeting need none
     procesbegeleider: Optional[Name] = None
     hulpvraag: Optional[Text(MAX_HULPVRAAG)] = None
     options: Optional[dict[Ident, Any]] = None
@@ -95,6 +95,20 @@ class ChecklistCommand(_Strict):
     checklist: Optional[Ident] = None
     index: Optional[Annotated[StrictInt, Field(ge=0, le=1000)]] = None
     checked: Optional[StrictBool] = None
+    column: Optional[Ident] = None
+    text: Optional[Text(MAX_NOTE)] = None
+
+
+class ChooseInbrenger(_Strict):
+    name: Optional[Name] = None
+    seat: Optional[Annotated[StrictInt, Field(ge=1, le=1000)]] = None
+    topic: Optional[Text(MAX_NOTE)] = None
+    score: Optional[Annotated[StrictInt, Field(ge=1, le=10)]] = None
+
+
+class MarkOutcome(_Strict):
+    kind: Optional[Ident] = None
+    utterance: Optional[Ident] = None
 
 
 class By(_Strict):
@@ -104,7 +118,8 @@ class By(_Strict):
 # The arguments of each command that takes any (web/meetings.COMMAND_ARGS names which ones).
 COMMANDS: dict[str, type[BaseModel]] = {
     "extend": Extend, "tip": Tip, "set_hulpvraag": SetHulpvraag, "set_outcome": SetOutcome, "rate": Rate,
-    "correct": Correct, "note": Note, "checklist": ChecklistCommand,
+    "correct": Correct, "note": Note, "checklist": ChecklistCommand, "choose_inbrenger": ChooseInbrenger,
+    "mark_outcome": MarkOutcome,
 }
 
 REASONS = {

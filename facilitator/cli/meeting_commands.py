@@ -149,7 +149,8 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
         else:
             names = _names(participants)
             try:
-                meeting_id = service.create(method_id, names, inbrenger or names[0], procesbegeleider, hulpvraag,
+                # Inbrengen is voluntary: without -i the method chooses in the meeting, or it is refused.
+                meeting_id = service.create(method_id, names, inbrenger, procesbegeleider, hulpvraag,
                                             {"auto_advance": True} if auto_advance else None)
             except (UnknownMethod, SetupError) as exc:
                 fail(str(exc), code=2)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from facilitator.events import COMMAND_KINDS, STEP_CHANGING, Command, Effect
-from facilitator.engine import content, cues, phrases, rounds, speech, steps
+from facilitator.engine import choosing, content, cues, phrases, rounds, speech, steps
 from facilitator.engine.state import State, Status
 from facilitator.engine.timing import close_stretch, planned_seconds, remaining_seconds
 
-_AFTERWARDS = frozenset({"rate", "correct", "tip", "set_hulpvraag", "set_outcome", "note", "checklist"})
-_BEFORE = frozenset({"start", "set_hulpvraag", "set_outcome", "note", "finish"})
+_AFTERWARDS = frozenset({"rate", "correct", "tip", "set_hulpvraag", "set_outcome", "note", "checklist", "mark_outcome"})
+_BEFORE = frozenset({"start", "set_hulpvraag", "set_outcome", "note", "finish", "choose_inbrenger"})
 _ALL = frozenset(COMMAND_KINDS)
 
 # Which commands each status allows, and why the others are refused.
@@ -82,6 +82,10 @@ def _next_turn(state: State, cmd: Command, now: float, out: list[Effect]) -> Sta
 
 
 def _next_step(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    if state.awaiting == "inbrenger":
+        if state.candidates:  # scored topics are in: the highest begins
+            return steps.enter_step(state.evolve(awaiting=None), state.step_index, now, out)
+        return cues.reject(state, out, cmd.kind, phrases.choose_who())
     if state.status == "paused":
         state = steps.resume_quietly(state, now)
     return steps.advance(state, now, out)
@@ -96,7 +100,7 @@ def _previous_step(state: State, cmd: Command, now: float, out: list[Effect]) ->
         return cues.reject(state, out, "previous_step", "Dit is de eerste stap.")
     if state.status == "paused":
         state = steps.resume_quietly(state, now)
-    state = steps.leave_step(state, now)
+    state = steps.leave_step(state, now).evolve(awaiting=None)
     return steps.enter_step(state, state.step_index - 1, now, out)
 
 
@@ -164,5 +168,6 @@ _HANDLERS: dict[str, _Handler] = {
     "repeat": _repeat,
     "remaining": _remaining,
     "finish": _finish,
+    "choose_inbrenger": choosing.choose,
     **content.HANDLERS,
 }

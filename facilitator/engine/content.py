@@ -45,9 +45,27 @@ def _set_outcome(state: State, cmd: Command, now: float, out: list[Effect]) -> S
     return state.evolve(outcomes=state.outcomes.evolve(noted=noted))
 
 
+# What the inbrenger rates warm, neutraal or koud (seed 004: the questions, the problem definitions).
+RATEABLE = ("vraag", "probleemdefinitie")
+
+
+def _last_line(state: State, types=None, speaker=None):
+    for i in range(len(state.transcript) - 1, -1, -1):
+        line = state.transcript[i]
+        if line.type == "notitie":
+            continue
+        if (types is None or line.type in types) and (speaker is None or line.speaker == speaker):
+            return i
+    return None
+
+
 def _rate(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     rating = str(cmd.args.get("rating", "")).upper() or None
-    index = speech.find_line(state, cmd.args.get("utterance"))
+    if "utterance" in cmd.args:
+        index = speech.find_line(state, cmd.args.get("utterance"))
+    else:
+        # "warm" said live, right after a question: it rates that question.
+        index = _last_line(state, RATEABLE)
     if index is None:
         return cues.reject(state, out, "rate", "Die regel bestaat niet.")
     if rating not in RATINGS and rating not in (None, "-"):
@@ -76,6 +94,26 @@ def _correct(state: State, cmd: Command, now: float, out: list[Effect]) -> State
     state = speech.replace_line(state, index, corrected=True, **changes)
     out.append(OutcomeNoted("correction", line=state.transcript[index]))
     return state
+
+
+def _mark_outcome(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    """"Dit is mijn hulpvraag": the inbrenger's last line becomes that outcome (typing still works)."""
+    # Without a kind (the spoken "dit is mijn volgende stap"): what the step captures.
+    kind = cmd.args.get("kind") or state.step.outcome
+    if kind not in (*TEXT_OUTCOME_KINDS, "hulpvraag"):
+        return cues.reject(state, out, "mark_outcome",
+                           "In deze stap leggen we geen uitkomst vast; typ hem in bij de uitkomsten.")
+    if "utterance" in cmd.args:
+        index = speech.find_line(state, cmd.args.get("utterance"))
+    else:
+        index = _last_line(state, speaker=state.inbrenger) if state.inbrenger else None
+        index = _last_line(state) if index is None else index
+    if index is None:
+        return cues.reject(state, out, "mark_outcome", "Er is nog niets gezegd om vast te leggen.")
+    text = state.transcript[index].text
+    if kind == "hulpvraag":
+        return _set_hulpvraag(state, Command("set_hulpvraag", cmd.source, cmd.by, {"text": text}), now, out)
+    return _set_outcome(state, Command("set_outcome", cmd.source, cmd.by, {"kind": kind, "text": text}), now, out)
 
 
 def _note(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
@@ -126,4 +164,5 @@ HANDLERS = {
     "correct": _correct,
     "note": _note,
     "checklist": _checklist,
+    "mark_outcome": _mark_outcome,
 }

@@ -9,7 +9,7 @@ from facilitator.engine.state import State
 
 def names(state: State) -> dict:
     """The names a cue may fill in: {inbrenger}, {procesbegeleider}."""
-    return {"inbrenger": state.setup.inbrenger, "procesbegeleider": state.setup.procesbegeleider}
+    return {"inbrenger": state.inbrenger, "procesbegeleider": state.setup.procesbegeleider}
 
 
 def fill(state: State, template: str) -> str:

@@ -43,6 +43,18 @@ def step_heading(number: int, step: Step) -> str:
     return f"Stap {number}: {step.title}."
 
 
+def chosen(name: Optional[str]) -> str:
+    return f"{name} brengt de casus in."
+
+
+def highest(name: Optional[str]) -> str:
+    return f"{name} heeft het hoogste cijfer en is aan de beurt."
+
+
+def choose_who() -> str:
+    return "Wie brengt de casus in? Kies de naam op het scherm, of druk het nummer van de plaats."
+
+
 def spelregels() -> str:
     """The ten general spelregels of seed 004, briefly, as the guide words them."""
     from methods.guides import spelregels as guide

@@ -18,11 +18,13 @@ def seating_order(state: State) -> tuple[str, ...]:
     """Seating order, clockwise, starting with the person after the inbrenger."""
     setup = state.setup
     people = list(setup.participants)
-    start = (people.index(setup.inbrenger) + 1) % len(people)
+    inbrenger = state.inbrenger
+    # Before anyone is chosen, the round starts at the first seat.
+    start = (people.index(inbrenger) + 1) % len(people) if inbrenger else 0
     ordered = people[start:] + people[:start]
     plan = state.step.round
-    if plan is not None and plan.who == "deelnemers":
-        ordered = [p for p in ordered if p != setup.inbrenger]
+    if plan is not None and plan.who == "deelnemers" and inbrenger:
+        ordered = [p for p in ordered if p != inbrenger]
     if setup.procesbegeleider and not setup.options.procesbegeleider_in_rounds:
         ordered = [p for p in ordered if p != setup.procesbegeleider]
     return tuple(ordered)

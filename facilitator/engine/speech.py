@@ -26,10 +26,10 @@ def _current(state: State) -> tuple[str, Optional[int], Optional[str]]:
         if turns.turn:
             return turns.turn, turns.turn_id, item
         if turns.responding:
-            return state.setup.inbrenger, turns.turn_id, "reactie"
+            return state.inbrenger or GROUP, turns.turn_id, "reactie"
     speakers = state.step.speakers
-    if speakers == ("inbrenger",):
-        return state.setup.inbrenger, None, None
+    if speakers == ("inbrenger",) and state.inbrenger and state.awaiting is None:
+        return state.inbrenger, None, None
     if speakers == ("procesbegeleider",) and state.setup.procesbegeleider:
         return state.setup.procesbegeleider, None, None
     return GROUP, None, None

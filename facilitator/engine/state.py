@@ -15,7 +15,7 @@ from facilitator.events import Line
 from facilitator.engine.setup import Options, Setup, SetupError, make_setup
 
 __all__ = [
-    "GROUP", "Attribution", "Failure", "Health", "Line", "Mark", "MarkNote", "Options", "Outcome", "Outcomes", "Pass",
+    "GROUP", "Attribution", "Candidate", "Failure", "Health", "Line", "Mark", "MarkNote", "Options", "Outcome", "Outcomes", "Pass",
     "RoundState", "Setup", "SetupError", "Span", "Speech", "State", "Status", "StepRecord", "Stretch", "Timer",
     "make_setup",
 ]
@@ -193,6 +193,17 @@ class Health(_Evolving):
     mic_ok: bool = True
 
 
+# -- choosing who brings the case -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone who wants to bring a topic, with its score (1-10) where the method scores."""
+
+    name: str
+    topic: Optional[str] = None
+    score: Optional[float] = None
+
+
 # -- the whole ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -208,6 +219,10 @@ class State(_Evolving):
     outcomes: Outcomes = Outcomes()
     health: Health = Health()
     hints: tuple[str, ...] = ()      # how-to hints already given once ("pass", "next_step")
+    chosen: Optional[str] = None     # the inbrenger chosen during the meeting
+    candidates: tuple[Candidate, ...] = ()  # topics that still wait their turn (snelle adviesrondes)
+    topics_done: tuple[str, ...] = ()       # who already had their topic
+    awaiting: Optional[str] = None   # "inbrenger": the step waits until someone is chosen
 
     @property
     def method(self) -> Method:
@@ -216,6 +231,11 @@ class State(_Evolving):
     @property
     def step(self) -> Step:
         return self.method.steps[self.step_index]
+
+    @property
+    def inbrenger(self) -> Optional[str]:
+        """Who brings the case: given at setup, or chosen during the meeting (None: not yet)."""
+        return self.chosen or self.setup.inbrenger
 
     @property
     def transcript(self) -> tuple[Line, ...]:

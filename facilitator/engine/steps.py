@@ -3,22 +3,43 @@
 from __future__ import annotations
 
 from facilitator.events import Effect
-from facilitator.engine import cues, phrases, rounds, speech
+from facilitator.engine import choosing, cues, phrases, rounds, speech
 from facilitator.engine.state import State, Timer
 from facilitator.engine.timing import close_stretch, planned_seconds
 
 
-def enter_step(state: State, index: int, now: float, out: list[Effect]) -> State:
-    """Start step `index`: reset its clock, announce it, and call the first turn."""
+def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_now: bool = False) -> State:
+    """Start step `index`: reset its clock, announce it, and call the first turn.
+
+    A step that needs an inbrenger nobody has chosen yet waits for the choice first
+    (`choosing`); `chosen_now` is that step starting right after the choice, its heading
+    already said with the question.
+    """
+    highest = False
+    if choosing.needs_choice(state, index):
+        state = choosing.wait_for_choice(state, index, now, out)
+        if state.awaiting:
+            return state
+        highest = True  # scored topics: the highest was taken without asking
     state = state.with_record(index, visits=state.records[index].visits + 1)
     timer = Timer(since=now if state.status == "running" else None, meeting_active=state.timer.meeting_active,
                   started_at=state.timer.started_at, last_clock=state.timer.last_clock)
     state = state.evolve(step_index=index, timer=timer, round=None)
     step = state.step
-    text = cues.fill(state, step.cue)
-    if index > 0:  # the first step's cue is the welcome; later steps say where we are
+    choice = state.method.inbrenger_choice
+    if chosen_now and choice is not None:
+        # The heading and the question were said; now who was chosen, and the step's own cue.
+        # A cue written for this moment thanks the volunteer itself; else say who was chosen.
+        text = cues.fill(state, choice.cue) if choice.cue else (
+            phrases.chosen(state.inbrenger) + " " + cues.fill(state, step.cue))
+    elif highest:
+        text = phrases.highest(state.inbrenger) + " " + cues.fill(state, step.cue)
+    else:
+        text = cues.fill(state, step.cue)
+    if index > 0 and not chosen_now:
+        # The first step's cue is the welcome; later steps say where we are.
         text = phrases.step_heading(index + 1, step) + " " + text
-    elif state.setup.options.spelregels and "spelregels" not in state.hints:
+    if index == 0 and state.setup.options.spelregels and "spelregels" not in state.hints:
         # After the welcome, before anyone gets the word: once per meeting.
         text += " " + phrases.spelregels()
         state = state.evolve(hints=state.hints + ("spelregels",))
@@ -44,6 +65,9 @@ def leave_step(state: State, now: float) -> State:
 
 def advance(state: State, now: float, out: list[Effect], end_said: bool = False) -> State:
     state = leave_step(state, now)
+    again = choosing.next_topic(state, now, out)
+    if again is not None:
+        return again
     if state.step_index + 1 >= len(state.method.steps):
         return finish(state, now, out, end_said=end_said)
     return enter_step(state, state.step_index + 1, now, out)

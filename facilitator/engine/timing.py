@@ -94,7 +94,9 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
             # The moment the step's time ran out, computed from the state alone (not from `now`),
             # so a replay without ticks books exactly the same seconds as the live run.
             at = timer.since + planned - timer.step_active if timer.since is not None else now + left
-            last = state.step_index + 1 >= len(state.method.steps)
+            repeat = state.method.repeat_per_topic
+            again = repeat is not None and step.id == repeat.to_step and bool(state.candidates)
+            last = state.step_index + 1 >= len(state.method.steps) and not again  # a next topic follows
             auto = state.setup.options.auto_advance or step.silence  # a silence ends by itself
             state = state.evolve(timer=timer.evolve(time_up=True, warned=True))
             if auto:

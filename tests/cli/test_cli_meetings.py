@@ -98,8 +98,10 @@ def test_plan_group_size_warning(data):
     (["plan", "case-clinic", "--participants", "Anna,Ben,anna"], "Namen moeten uniek zijn"),
     (["plan", "case-clinic", "--participants", PEOPLE, "--start", "twee uur"], "Begintijd 'twee uur'"),
     (["run", "case-clinic", "--participants", PEOPLE, "--inbrenger", "Zoë"], "De inbrenger 'Zoë' staat niet bij"),
-    (["run", "case-clinic", "--participants", PEOPLE, "--procesbegeleider", "Piet"], "De procesbegeleider 'Piet'"),
+    (["run", "case-clinic", "--participants", PEOPLE, "-i", "Anna", "--procesbegeleider", "Piet"], "De procesbegeleider 'Piet'"),
     (["run", "geen-methode", "--participants", PEOPLE], "Onbekende methode 'geen-methode'."),
+    # Inbrengen is voluntary: the CLI picks nobody; a method that does not choose in the meeting refuses.
+    (["run", "case-clinic", "--participants", PEOPLE], "Zeg wie de casus inbrengt"),
     (["run"], "Geef een methode en de deelnemers op"),
     (["run", "--resume", "abc123"], "Bijeenkomst 'abc123' bestaat niet."),
     (["meetings", "show", "abc123"], "Bijeenkomst 'abc123' bestaat niet."),
@@ -187,13 +189,13 @@ def test_run_list_show_export_resume_delete(data):
 
 
 def test_run_ends_cleanly_when_input_ends(data):
-    out = fac(data, "run", "case-clinic", "--participants", PEOPLE, stdin="")
+    out = fac(data, "run", "case-clinic", "--participants", PEOPLE, "-i", "Anna", stdin="")
     assert out.returncode == 0
     assert "Onderbroken. Verder gaan: facilitator run --resume" in out.stdout
 
 
 def test_run_with_auto_advance_option(data):
-    out = fac(data, "run", "case-clinic", "--participants", PEOPLE, "--auto-advance", stdin="q\n")
+    out = fac(data, "run", "case-clinic", "--participants", PEOPLE, "-i", "Anna", "--auto-advance", stdin="q\n")
     meeting = re.search(r"--resume ([0-9a-f]+)", out.stdout).group(1)
     record = json.loads(fac(data, "export", meeting, "--format", "json").stdout)
     assert record["status"] == "running"
@@ -210,7 +212,7 @@ def test_a_corrupt_database_is_reported_and_the_cli_goes_on(data):
 
 
 def test_meetings_list_shows_where_an_interrupted_meeting_stopped(data):
-    out = fac(data, "run", "case-clinic", "--participants", PEOPLE, stdin="s\ns\nq\n")
+    out = fac(data, "run", "case-clinic", "--participants", PEOPLE, "-i", "Anna", stdin="s\ns\nq\n")
     meeting = re.search(r"--resume ([0-9a-f]+)", out.stdout).group(1)
     listed = json.loads(fac(data, "meetings", "list", "--json").stdout)
     assert listed[0]["id"] == meeting and listed[0]["step"] == "Stilte"

@@ -121,6 +121,7 @@ def mmss(seconds: float) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
+SCORES = (("Ben", 6), ("Anna", 8), ("Dirk", 7))  # snelle adviesrondes: Anna, Dirk, Ben in score order
 ITEM_SECONDS = 20.0      # one person's item (a question, a tip...) takes this long
 PASS_SECONDS = 3.0       # a pass is quick
 UNTIMED_SECONDS = 60.0   # an untimed step is closed after this long
@@ -136,14 +137,29 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
     Time moves to the exact moments a warning or the end is due, so the script shows when
     the facilitator speaks.
     """
-    run = Run.of(method_id, participants, inbrenger, options=options, method=method)
+    chosen_in_meeting = (method or library().get(method_id)).inbrenger_choice
+    run = Run.of(method_id, participants, None if chosen_in_meeting else inbrenger, options=options, method=method)
     run.cmd("start")
     given: set[tuple[int, str]] = set()
     uid = 0
+    scored = False
     for _ in range(max_events):
         s = run.state
         if s.status == "finished":
             return run
+        if chosen_in_meeting and chosen_in_meeting.how == "scores" and not scored:
+            # Three people want advice, with their scores: the highest goes first.
+            scored = True
+            for name, score in SCORES:
+                run.cmd("choose_inbrenger", name=name, topic=f"onderwerp van {name}", score=score)
+            continue
+        if s.awaiting == "inbrenger":
+            run.t += PASS_SECONDS
+            if s.candidates:
+                run.cmd("next_step")
+            else:
+                run.cmd("choose_inbrenger", name=inbrenger)  # "ik wil", by button or key
+            continue
         step = s.step
         rnd = s.round
         if s.timer.time_up:
@@ -166,9 +182,9 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
         if rnd is not None and rnd.responding:
             uid += 1
             start = run.t + 1.0
-            run.say(f"{s.setup.inbrenger} reageert {uid}", start, start + ITEM_SECONDS - 2, uid=f"u{uid}")
+            run.say(f"{s.inbrenger} reageert {uid}", start, start + ITEM_SECONDS - 2, uid=f"u{uid}")
             run.t = start + ITEM_SECONDS - 1
-            run.cmd("next_turn", by=s.setup.inbrenger)
+            run.cmd("next_turn", by=s.inbrenger)
             continue
         # No turn to give: let the step's time run out (warning first), then move on.
         planned = step.planned_minutes * 60 + s.timer.extra_seconds
@@ -189,8 +205,10 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
 
 
 def render_script(run: Run) -> str:
+    setup = run.state.setup
+    who = setup.inbrenger or f"gekozen in de bijeenkomst ({run.state.method.inbrenger_choice.how})"
     lines = [f"# {run.state.method.name} ({run.state.method.id}); "
-             f"deelnemers {', '.join(run.state.setup.participants)}; inbrenger {run.state.setup.inbrenger}"]
+             f"deelnemers {', '.join(setup.participants)}; inbrenger {who}"]
     start = run.log[0][0] if run.log else 0.0
     for t, kind, text in run.script():
         lines.append(f"{mmss(t - start)} {kind:<11} {text}")

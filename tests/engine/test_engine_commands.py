@@ -29,7 +29,7 @@ def started(**kw) -> Run:
 
 # -- before start, after finish -------------------------------------------------------
 
-@pytest.mark.parametrize("kind", [k for k in COMMAND_KINDS if k not in ("start", "set_hulpvraag", "set_outcome",
+@pytest.mark.parametrize("kind", [k for k in COMMAND_KINDS if k not in ("start", "set_hulpvraag", "set_outcome", "choose_inbrenger",
                                                                          "note", "finish")])
 def test_commands_before_start_are_rejected(kind):
     run = Run.of(method=_method())

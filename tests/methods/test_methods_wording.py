@@ -37,7 +37,17 @@ ENGLISH = re.compile(r"\b(journaling|warming[ -]?up|fishbowl|quick advice)\b", r
 @pytest.mark.parametrize("method_id", METHOD_IDS)
 def test_no_wording_faults_in_what_people_hear(method_id):
     method = LIBRARY.get(method_id)
+    choice = method.inbrenger_choice
+    # Before the step that needs the inbrenger, a method that chooses in the meeting knows no name.
+    unnamed = set()
+    if choice is not None:
+        for step in method.steps:
+            if step.id == choice.needed_from:
+                break
+            unnamed.add(f"{method.id}.{step.id}.")
     for where, text in spoken_texts(method):
+        if any(where.startswith(u) for u in unnamed):
+            continue
         assert "Één" not in text, f"{where}: a capital E takes no accent in 'Eén': {text!r}"
         assert not ENGLISH.search(text), f"{where}: English in what people hear: {text!r}"
         assert "{minuten}" not in text, f"{where}: {{minuten}} was not filled"

@@ -43,6 +43,9 @@ def test_the_brief_phrases_are_all_there():
         "volgende stap": "next_step", "vorige stap": "previous_step", "pauze": "pause", "verder": "resume",
         "herhaal": "repeat", "wat moeten we doen": "repeat", "hoeveel tijd nog": "remaining",
         "nog een minuut": "extend", "meer tijd": "extend", "tip": "tip",
+        "ik wil": "choose_inbrenger", "ik wil inbrengen": "choose_inbrenger", "ik": "choose_inbrenger",
+        "dit is mijn hulpvraag": "mark_outcome", "mijn hulpvraag": "mark_outcome",
+        "dit is mijn volgende stap": "mark_outcome", "mijn volgende stap": "mark_outcome",
     }
     assert {p: e.kind for p, e in table.entries.items()} == expected
     assert table.phrases == sorted(expected)
