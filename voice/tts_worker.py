@@ -56,6 +56,17 @@ def render(engine: Any, text: str, out_path: str, voice_id: str, rate: int, volu
                 raise
 
 
+def with_rate(text: str, rate: int, volume: float) -> str:
+    """The text with espeak-ng's embedded speed and amplitude commands in front.
+
+    Not setProperty("rate"): in pyttsx3's asynchronous mode that SetParameter is queued inside
+    espeak, and the Cancel that runAndWait starts with (when espeak still reports "playing")
+    dropped it, so a cue now and then came out at the previous rate (measured: one render in
+    four with both cores busy). Commands inside the text go or stay with the text itself.
+    """
+    return f"\x01{int(rate)}S\x01{int(round(volume * 100))}A {text}"
+
+
 def _render_once(engine: Any, text: str, out_path: str, voice_id: str, rate: int, volume: float) -> None:
     finished: dict[str, bool] = {}
 
@@ -67,11 +78,9 @@ def _render_once(engine: Any, text: str, out_path: str, voice_id: str, rate: int
     token = engine.connect("finished-utterance", on_finished)
     try:
         engine.setProperty("voice", voice_id)
-        engine.setProperty("rate", rate)
-        engine.setProperty("volume", volume)
         part = out_path + ".part"
         # One save_to_file per runAndWait: with two, pyttsx3 writes only the last.
-        engine.save_to_file(text, part)
+        engine.save_to_file(with_rate(text, rate, volume), part)
         engine.runAndWait()
     finally:
         engine.disconnect(token)
@@ -100,6 +109,13 @@ def worker_main(requests: Any, responses: Any, language: str, hook: Optional[str
         responses.put(("ready", None, f"no espeak-ng voice for language {language!r}"))
         return
     responses.put(("ready", voice_id, None))
+    serve_jobs(requests, responses, hook,
+               lambda text, out_path, rate, volume: render(engine, text, out_path, voice_id, rate, volume))
+
+
+def serve_jobs(requests: Any, responses: Any, hook: Optional[str],
+               render_one: Callable[[str, str, int, float], None]) -> None:
+    """The worker's loop, for every engine: (job_id, text, path, rate, volume) in, (job_id, ok, problem) out."""
     render_hook = _load_hook(hook)
     while True:
         job = requests.get()
@@ -109,7 +125,7 @@ def worker_main(requests: Any, responses: Any, language: str, hook: Optional[str
         try:
             if render_hook:
                 render_hook(text)
-            render(engine, text, out_path, voice_id, rate, volume)
+            render_one(text, out_path, rate, volume)
             responses.put((job_id, True, None))
         except Exception as exc:
             responses.put((job_id, False, f"{type(exc).__name__}: {exc}"))
