@@ -28,6 +28,9 @@ class VoiceError(Exception):
         "tts_failed",           # one cue could not be rendered (timeout, crash)
         "playback_failed",      # the output device could not play a cue
         "no_command_phrases",   # not one command phrase is in the model's vocabulary
+        "unknown_voice",        # a Piper voice name we do not know
+        "voice_missing",        # a Piper voice's files are not there
+        "voice_invalid",        # a Piper voice's files are damaged or incomplete
     })
 
     def __init__(self, code: str, message: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import itertools
 import logging
 import multiprocessing as mp
@@ -12,9 +13,10 @@ import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from voice.errors import VoiceError
+from voice.tts_text import speakable
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +50,15 @@ def wav_ok(path: Path) -> bool:
 
 
 class Renderer:
-    """pyttsx3 + espeak-ng in a worker process, with a per-cue timeout and a file cache.
+    """A speech engine in a worker process, with a per-cue timeout and a file cache.
+
+    engine "espeak": pyttsx3 + espeak-ng, `voice` is the language ("nl"). engine "piper": a Piper
+    voice, `voice` its name and `model` its .onnx file; when that voice is missing or broken the
+    renderer falls back to espeak-ng Dutch, says so once through `on_notice`, and goes on.
 
     A cue that takes longer than `timeout` gets its worker killed; the next cue starts a
     fresh one. A worker that died is restarted and the cue tried once more. Cached by
-    (text, voice, rate, volume), so repeated cues ("Nog één minuut.") cost nothing.
+    (engine, voice, rate, volume, text), so repeated cues ("Nog één minuut.") cost nothing.
     """
 
     def __init__(
@@ -62,18 +68,28 @@ class Renderer:
         voice: str = "nl",
         rate: int = 160,
         volume: float = 1.0,
-        timeout: float = 5.0,
+        timeout: Optional[float] = None,
         start_timeout: float = 20.0,
         max_cached: int = 2000,
+        engine: str = "espeak",
+        model: Optional[os.PathLike | str] = None,
+        on_notice: Optional[Callable[[str], None]] = None,
         hook: Optional[str] = None,  # tests only: "file.py:function" run in the worker before each render
     ):
+        if engine not in ("espeak", "piper"):
+            raise ValueError(f"unknown speech engine {engine!r}")
         self.cache_dir = Path(cache_dir)
+        self.engine = engine
         self.voice = voice
+        self.model = Path(model) if model else None
         self.rate = rate
         self.volume = volume
-        self.timeout = timeout
+        # A neural voice needs more time per cue than espeak-ng on a busy laptop; a hang is still a hang.
+        self.timeout = timeout if timeout is not None else (15.0 if engine == "piper" else 5.0)
         self.start_timeout = start_timeout
         self.max_cached = max_cached
+        self.on_notice = on_notice
+        self.notice: Optional[str] = None
         self.hook = hook
         self._proc: Optional[mp.process.BaseProcess] = None
         self._requests = None
@@ -81,12 +97,14 @@ class Renderer:
         self._ids = itertools.count(1)
         self.voice_id: Optional[str] = None
         self.restarts = 0
+        self.choice = None  # the VoiceChoice it was made for (renderer_for), if any
 
     # -- public -----------------------------------------------------------------
 
     def cache_path(self, text: str) -> Path:
-        key = hashlib.sha256(f"{text}\0{self.voice}\0{self.rate}\0{self.volume}".encode()).hexdigest()[:32]
-        return self.cache_dir / f"{key}.wav"
+        spoken = speakable(text)
+        key = f"{self.engine}\0{self.voice}\0{self.rate}\0{self.volume}\0{spoken}"
+        return self.cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.wav"
 
     def render(self, text: str) -> Rendered:
         """Render `text` (or take it from the cache). Never raises: failures come back in `error`."""
@@ -96,13 +114,18 @@ class Renderer:
             return Rendered(text, target, cached=True, seconds=time.perf_counter() - t0)
         try:
             self._private_cache_dir()
-            for attempt in (1, 2):
+            for attempt in (1, 2, 3):
                 try:
                     self._ensure_worker()
-                    self._render_once(text, target)
+                    target = self.cache_path(text)  # the engine may have fallen back to espeak-ng
+                    if not wav_ok(target):
+                        self._render_once(speakable(text), target)
                     break
                 except _WorkerDied:
-                    if attempt == 2:
+                    if self.engine == "piper" and attempt == 2:
+                        self._fall_back("de Piper-stem stopte twee keer bij dezelfde zin")
+                        continue
+                    if attempt >= 2:
                         raise VoiceError("tts_failed", "De spraakmodule stopte onverwacht bij deze zin; "
                                          "de tekst staat op het scherm.")
             _chmod(target, 0o600)  # cues name the participants: private like the rest of the data folder
@@ -146,6 +169,19 @@ class Renderer:
 
     # -- worker supervision -----------------------------------------------------
 
+    def _fall_back(self, reason: str) -> None:
+        """Piper cannot speak: espeak-ng Dutch from now on, said once."""
+        self._kill()
+        self.notice = f"De Piper-stem {self.voice} spreekt niet ({reason}); espeak-ng spreekt de aanwijzingen."
+        log.warning("Piper voice unusable, falling back to espeak-ng: %s", reason)
+        self.engine, self.voice, self.model = "espeak", "nl", None
+        self.timeout = min(self.timeout, 5.0)
+        if self.on_notice is not None:
+            try:
+                self.on_notice(self.notice)
+            except Exception:
+                log.exception("notice callback failed")
+
     def _ensure_worker(self) -> None:
         if self._proc is not None and self._proc.is_alive():
             return
@@ -153,29 +189,49 @@ class Renderer:
             self.restarts += 1
             log.warning("speech worker gone (exit %s); starting a new one", self._proc.exitcode)
         self._kill()
-        from voice.lifeline import bound
-        from voice.tts_worker import worker_main
+        if self.engine == "piper":
+            if self.model is None or not self.model.is_file():
+                self._fall_back(f"{self.model or 'geen stembestand'} ontbreekt")
+            else:
+                problem = self._start_worker("voice.piper_worker", str(self.model))
+                if problem is None:
+                    return
+                self._fall_back(problem)
+        problem = self._start_worker("voice.tts_worker", self.voice)
+        if problem is not None:
+            self._kill()
+            raise VoiceError("tts_unavailable", f"espeak-ng heeft geen Nederlandse stem ({problem}): installeer "
+                             "espeak-ng met de standaard stemmen (sudo apt install espeak-ng).")
 
+    def _start_worker(self, module: str, target: str) -> Optional[str]:
+        """Start a worker and wait for it to be ready; returns None, or what is wrong with its voice."""
+        from voice.lifeline import bound
+
+        worker_main = importlib.import_module(module).worker_main
         self._requests, self._responses = _MP.Queue(), _MP.Queue()
-        # bound: the worker ends with this process, also after kill -9 (no orphan keeps espeak open).
+        # bound: the worker ends with this process, also after kill -9 (no orphan keeps a voice open).
         self._proc = _MP.Process(target=bound, name="facilitator-tts", daemon=True,
-                                 args=(worker_main, self._requests, self._responses, self.voice, self.hook))
+                                 args=(worker_main, self._requests, self._responses, target, self.hook))
         self._proc.start()
         try:
             tag, voice_id, problem = self._wait_for(lambda m: m[0] == "ready", self.start_timeout)
         except _WorkerDied:
             self._kill()
+            if self.engine == "piper":
+                return "het spraakproces stopte bij het laden"
             raise VoiceError("tts_unavailable", "De spraakmodule start niet: installeer espeak-ng "
                              "(sudo apt install espeak-ng) en controleer met `facilitator doctor`.")
         except _Timeout:
             self._kill()
+            if self.engine == "piper":
+                return f"laden duurde langer dan {self.start_timeout:g} s"
             raise VoiceError("tts_unavailable", "De spraakmodule reageert niet bij het starten; "
                              "controleer espeak-ng met `facilitator doctor`.")
         if voice_id is None:
             self._kill()
-            raise VoiceError("tts_unavailable", f"espeak-ng heeft geen Nederlandse stem ({problem}): installeer "
-                             "espeak-ng met de standaard stemmen (sudo apt install espeak-ng).")
+            return problem or "onbekende fout"
         self.voice_id = voice_id
+        return None
 
     def _render_once(self, text: str, target: Path) -> None:
         job_id = next(self._ids)
@@ -234,6 +290,23 @@ class Renderer:
         files.sort(key=lambda p: p.stat().st_mtime)
         for old in files[: len(files) - self.max_cached]:
             old.unlink(missing_ok=True)
+
+
+def renderer_for(cache_dir: os.PathLike | str, voice_engine: str = "auto", voice_name: Optional[str] = None, *,
+                 on_notice: Optional[Callable[[str], None]] = None, **options) -> Renderer:
+    """The Renderer for the voice that `--voice-engine` and `--voice` choose; `.choice` says which.
+
+    When Piper was asked for but cannot speak, `on_notice` hears it once, now.
+    """
+    from voice.piper_voices import resolve_voice
+
+    choice = resolve_voice(voice_engine, voice_name)
+    if choice.fallback and on_notice is not None:
+        on_notice(choice.sentence)
+    renderer = Renderer(cache_dir, engine=choice.engine, voice=choice.voice, model=choice.model,
+                        on_notice=on_notice, **options)
+    renderer.choice = choice
+    return renderer
 
 
 class _WorkerDied(Exception):

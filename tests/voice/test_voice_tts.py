@@ -51,6 +51,20 @@ def test_rate_changes_the_speech_and_the_cache_key(tmp_path):
     assert samples_of(a.path)[1].nframes > 1.4 * samples_of(b.path)[1].nframes
 
 
+def test_rate_is_applied_to_every_cue_of_one_worker(tmp_path):
+    """One worker, the rate changing from cue to cue: each cue is spoken at its own rate.
+
+    pyttsx3 queues espeak's rate behind espeak's own work, and runAndWait's Cancel could drop it:
+    the cue then came out at the previous rate (one in four with both cores busy, before the fix).
+    """
+    frames = {120: [], 240: []}
+    with Renderer(tmp_path) as r:
+        for i in range(8):
+            r.rate = 120 if i % 2 else 240
+            frames[r.rate].append(samples_of(r.render(f"Nog één minuut, ronde {i}.").path)[1].nframes)
+    assert min(frames[120]) > 1.4 * max(frames[240]), frames
+
+
 def test_cache_serves_repeats_without_a_worker(tmp_path):
     with Renderer(tmp_path) as first:
         made = first.render("Nog één minuut.")
