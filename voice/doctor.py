@@ -61,15 +61,20 @@ def check_espeak() -> Check:
 
 
 def check_tts_render(cache_dir: Optional[Path] = None) -> Check:
-    """Render one real Dutch sentence through the worker (catches a broken pyttsx3 setup)."""
+    """Which voice speaks, and one real Dutch sentence rendered through it (catches a broken setup)."""
+    from voice.piper_voices import resolve_voice
     from voice.tts import Renderer
 
+    choice = resolve_voice(os.environ.get("FACILITATOR_VOICE_ENGINE", "auto"), os.environ.get("FACILITATOR_VOICE"))
     with tempfile.TemporaryDirectory() as tmp:
-        with Renderer(cache_dir or tmp) as renderer:
+        with Renderer(cache_dir or tmp, engine=choice.engine, voice=choice.voice, model=choice.model) as renderer:
             result = renderer.render("Welkom bij de intervisie.")
-            if result.ok:
-                return Check("Spraak (pyttsx3)", True, f"stem {renderer.voice_id}, {result.seconds:.2f} s")
-            return Check("Spraak (pyttsx3)", False, result.error.message)
+            if not result.ok:
+                return Check("Stem", False, result.error.message)
+            if choice.fallback or renderer.notice:
+                return Check("Stem", False, renderer.notice or choice.sentence)
+            return Check("Stem", True, f"{choice.sentence[len('Stem: '):]} ({renderer.voice_id}, "
+                         f"{result.seconds:.2f} s voor een proefzin)")
 
 
 def check_ffmpeg() -> Check:

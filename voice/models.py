@@ -192,7 +192,8 @@ def download_model(
     return target
 
 
-def _fetch(url: str, dest: Path, *, timeout: float, progress: bool, by_hand: str) -> str:
+def _fetch(url: str, dest: Path, *, timeout: float, progress: bool, by_hand: str, desc: Optional[str] = None) -> str:
+    """Download url to dest with a progress bar; returns the sha256. Also used for Piper voices."""
     from tqdm import tqdm
 
     sha = hashlib.sha256()
@@ -201,7 +202,7 @@ def _fetch(url: str, dest: Path, *, timeout: float, progress: bool, by_hand: str
             total = int(resp.headers.get("Content-Length") or 0) or None
             got = 0
             with open(dest, "wb") as out, tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024,
-                                               desc=dest.name, disable=not progress) as bar:
+                                               desc=desc or dest.name, disable=not progress) as bar:
                 while True:
                     block = resp.read(1 << 16)
                     if not block:

@@ -27,6 +27,7 @@ def _register() -> None:
         ("facilitator.cli.meeting_commands", ("plan", "run", "meetings", "export")),
         ("facilitator.cli.voice_commands", ("transcribe", "models", "devices", "doctor")),
         ("facilitator.cli.serve_command", ("serve",)),
+        ("facilitator.cli.voices_command", ("voices",)),
     ):
         try:
             module = __import__(module_name, fromlist=list(names))

@@ -85,13 +85,15 @@ def test_devices_without_a_sound_card(run_cli):
 
 
 def test_doctor_reports_each_check(run_cli, ko_model_path, tmp_path):
-    proc = run_cli("--data-dir", str(tmp_path / "data"), "doctor", "--model", str(ko_model_path))
+    proc = run_cli("--data-dir", str(tmp_path / "data"), "doctor", "--model", str(ko_model_path),
+                   env={"FACILITATOR_VOICES_DIR": str(tmp_path / "no-voices")})
     lines = proc.stdout.splitlines()
-    names = ["PortAudio", "Microfoon", "espeak-ng", "Spraak (pyttsx3)", "ffmpeg", "Spraakmodel", "Gegevensmap"]
+    names = ["PortAudio", "Microfoon", "espeak-ng", "Stem", "ffmpeg", "Spraakmodel", "Gegevensmap"]
     for name in names:
         assert any(name in line for line in lines), name
     for line in lines[: len(names)]:
         assert line.startswith(("ok ", "FOUT "))
     assert any(line.startswith("ok") and "Spraakmodel" in line for line in lines)
+    assert any(line.startswith("ok") and "Stem" in line and "espeak-ng (nl)" in line for line in lines)  # which voice
     assert any(line.startswith("ok") and "Gegevensmap" in line and str(tmp_path) in line for line in lines)
     assert proc.returncode in (0, 1)
