@@ -14,7 +14,8 @@ from facilitator.wiring import command_table
 def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *, model_path: Optional[str] = None,
                      commands_path: Optional[str] = None, cues_dir: Optional[Path] = None,
                      data_dir: Optional[Path] = None, progress: Optional[Callable[[float], None]] = None,
-                     ticker: Optional[Ticker] = None) -> dict:
+                     ticker: Optional[Ticker] = None, voice_engine: str = "auto",
+                     voice_name: Optional[str] = None) -> dict:
     """Drive a meeting from a recording, as fast as it decodes, on the recording's clock.
 
     With `cues_dir`, every cue is also written as a WAV file named by its stream time,
@@ -30,7 +31,7 @@ def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *
         model = load_model(model_path)
     except VoiceError as err:
         notices.append(f"Geen spraakherkenning: {err.message}")
-    writer = _CueWriter(cues_dir, data_dir) if cues_dir else None
+    writer = _CueWriter(cues_dir, data_dir, voice_engine, voice_name, notices) if cues_dir else None
     if writer is not None:
         service.on_effect(lambda mid, eff: writer.effect(clock.t, eff) if mid == meeting_id else None)
     counts = {"events": 0, "commands": 0, "utterances": 0}
@@ -67,13 +68,17 @@ def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *
 class _CueWriter:
     """Renders each cue to WAV at its stream time (for listening to a replay)."""
 
-    def __init__(self, cues_dir: Path, data_dir: Optional[Path]):
-        from voice.tts import Renderer
+    def __init__(self, cues_dir: Path, data_dir: Optional[Path], voice_engine: str = "auto",
+                 voice_name: Optional[str] = None, notices: Optional[list] = None):
+        from voice.tts import renderer_for
 
         self.dir = Path(cues_dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         cache = (data_dir or self.dir) / "cache" / "cues"
-        self.renderer = Renderer(cache)
+        said = notices.append if notices is not None else None
+        self.renderer = renderer_for(cache, voice_engine, voice_name, on_notice=said)
+        if notices is not None and not self.renderer.choice.fallback:
+            notices.append(self.renderer.choice.sentence)  # one line: which voice speaks
         self.count = 0
 
     def effect(self, t: float, effect: Effect) -> None:

@@ -33,6 +33,8 @@ class RoomSettings:
     cues_dir: Optional[Path] = None       # with a recording: write each cue as a WAV
     tick_seconds: float = TICK_SECONDS
     speaker_options: dict = field(default_factory=dict)  # tests: sink, renderer
+    voice_engine: str = "auto"            # who speaks: auto | piper | espeak (voice.piper_voices)
+    voice_name: Optional[str] = None      # a Piper voice name, or an espeak-ng language
 
 
 class Room:
@@ -52,7 +54,8 @@ class Room:
 
             self.voice = VoiceRoom(self.service, settings.data_dir, model_path=settings.model_path,
                                    device=settings.device, speak=settings.speak, listen=settings.listen,
-                                   commands_path=settings.commands_path, speaker_options=settings.speaker_options)
+                                   commands_path=settings.commands_path, speaker_options=settings.speaker_options,
+                                   voice_engine=settings.voice_engine, voice_name=settings.voice_name)
         self._stopped = False
 
     @property
@@ -90,7 +93,8 @@ class Room:
         assert s.recording is not None and self.clock is not None, "a room without a recording has no replay"
         return replay_recording(self.service, meeting_id, self.clock, s.recording, model_path=s.model_path,
                                 commands_path=s.commands_path, cues_dir=s.cues_dir, data_dir=s.data_dir,
-                                progress=progress, ticker=self.ticker)
+                                progress=progress, ticker=self.ticker, voice_engine=s.voice_engine,
+                                voice_name=s.voice_name)
 
     def stop(self) -> str:
         """Stop time and voice, write what is only in memory; one sentence on what was kept."""

@@ -124,10 +124,12 @@ class VoiceRoom:
     def __init__(self, service, data_dir: Path, *, meeting_id: Optional[str] = None, model_path: Optional[str] = None,
                  device: Optional[str] = None, speak: bool = True, listen: bool = True, rate: int = 160,
                  volume: float = 1.0, commands_path: Optional[str] = None,
-                 speaker_options: Optional[dict] = None):
+                 speaker_options: Optional[dict] = None, voice_engine: str = "auto", voice_name: Optional[str] = None):
         from voice.gate import Gate
 
         self.service = service
+        self.voice_engine = voice_engine  # auto | piper | espeak (voice.piper_voices.resolve_voice)
+        self.voice_name = voice_name
         # Extra Speaker arguments, e.g. {"sink": NullSink(), "renderer": Renderer(..., hook=...)} in tests.
         self.speaker_options = dict(speaker_options or {})
         self.commands_path = commands_path
@@ -172,10 +174,16 @@ class VoiceRoom:
         if self._speech is not None:
             try:
                 from voice.speaker import Speaker
+                from voice.tts import renderer_for
 
+                options = dict(self.speaker_options)
+                if "renderer" not in options:
+                    options["renderer"] = renderer_for(self.data_dir / "cache" / "cues", self.voice_engine,
+                                                       self.voice_name, rate=self.rate, volume=self.volume,
+                                                       on_notice=lambda s: self._notice("tts", s))
                 self._speech.attach(Speaker(self.data_dir / "cache" / "cues", gate=self._gate, clock=self._clock,
                                             rate=self.rate, volume=self.volume, on_device_event=self._feed,
-                                            **self.speaker_options))
+                                            **options))
             except Exception as exc:
                 self._speech.close()
                 self._speech = None

@@ -46,6 +46,25 @@ def data_dir_option(func):
     )(func)
 
 
+def voice_options(func):
+    """--voice-engine and --voice, shared by serve and run (defaults from the environment)."""
+    func = click.option("--voice", "voice_name", default=None, metavar="NAAM", envvar="FACILITATOR_VOICE",
+                        help="De stem: een Piper-stem (zie 'facilitator voices list') of een espeak-ng-taal.")(func)
+    return click.option("--voice-engine", type=click.Choice(["auto", "piper", "espeak"]), default="auto",
+                        show_default=True, envvar="FACILITATOR_VOICE_ENGINE",
+                        help="Wie spreekt: auto (een geïnstalleerde Nederlandse Piper-stem, anders espeak-ng), "
+                             "piper of espeak.")(func)
+
+
+def say_which_voice(voice_engine: str, voice_name: Optional[str]) -> None:
+    """One line on stderr: which voice speaks (a voice that cannot speak is the room's own notice)."""
+    from voice.piper_voices import resolve_voice
+
+    choice = resolve_voice(voice_engine, voice_name)
+    if not choice.fallback:
+        click.echo(choice.sentence, err=True)
+
+
 def default_data_dir() -> Path:
     import platformdirs
 

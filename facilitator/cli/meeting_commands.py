@@ -9,7 +9,7 @@ from typing import Optional
 
 import click
 
-from facilitator.cli.common import CliContext, ensure_private_dir, fail, log_to_file
+from facilitator.cli.common import CliContext, ensure_private_dir, fail, log_to_file, say_which_voice, voice_options
 from facilitator.engine import SetupError, make_setup
 
 
@@ -110,15 +110,16 @@ def _date(text: str, base: datetime) -> datetime:
               help="Speel een opname af door de gespreksleider, op de klok van de opname.")
 @click.option("--cues-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Schrijf bij --audio elke aanwijzing als WAV-bestand, genoemd naar het moment.")
-@click.option("--voice/--no-voice", default=None,
-              help="Spreken en luisteren (standaard aan op een terminal).")
+@click.option("--no-voice", is_flag=True, help="Niet spreken en niet luisteren (standaard aan op een terminal, "
+              "of als --voice of --voice-engine is gegeven).")
+@voice_options
 @click.option("--model", "model_path", default=None, help="Map van het Vosk-model (of $FACILITATOR_MODEL).")
 @click.option("--device", default=None, help="Microfoon: naam of nummer (zie 'facilitator devices').")
 @click.option("--commands", "commands_path", default=None,
               help="Eigen bestand met gesproken commando's (of $FACILITATOR_COMMANDS).")
 @click.pass_obj
 def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, hulpvraag, resume_id, auto_advance,
-        audio, cues_dir, voice, model_path, device, commands_path) -> None:
+        audio, cues_dir, no_voice, voice_engine, voice_name, model_path, device, commands_path) -> None:
     """Leid een bijeenkomst vanaf de laptop: met toetsen, stem, of een opname."""
     import sys
 
@@ -132,10 +133,14 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
     if not resume_id and (not method_id or not participants):
         fail("Geef een methode en de deelnemers op, of --resume ID. Zie 'facilitator run --help'.", code=2)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    live_voice = bool(voice or (voice is None and interactive)) and audio is None
+    # Asking for a voice on the command line turns speech on, also off a terminal (the environment does not).
+    source = click.get_current_context().get_parameter_source
+    asked = any(source(n) == click.core.ParameterSource.COMMANDLINE for n in ("voice_name", "voice_engine"))
+    live_voice = not no_voice and (interactive or asked) and audio is None
     ensure_private_dir(ctx.data_dir)
     room = Room(RoomSettings(ctx.data_dir, ctx.library, speak=live_voice, listen=live_voice, model_path=model_path,
-                             device=device, commands_path=commands_path, recording=audio, cues_dir=cues_dir))
+                             device=device, commands_path=commands_path, recording=audio, cues_dir=cues_dir,
+                             voice_engine=voice_engine, voice_name=voice_name))
     try:
         for notice in room.notices:
             click.echo(notice, err=True)
@@ -159,6 +164,8 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
             return
         if interactive:
             log_to_file(ctx.data_dir)
+        if room.voice is not None and room.voice.speak:
+            say_which_voice(voice_engine, voice_name)
         room.start(meeting_id)
         if room.voice is not None:
             for notice in room.voice.notices:

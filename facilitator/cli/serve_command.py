@@ -14,7 +14,7 @@ from typing import Optional
 
 import click
 
-from facilitator.cli.common import CliContext, ensure_private_dir, fail
+from facilitator.cli.common import CliContext, ensure_private_dir, fail, say_which_voice, voice_options
 
 log = logging.getLogger("facilitator.serve")
 # Idle sockets (no request at all) cannot starve the dashboard: many may wait, none for long, and
@@ -93,15 +93,16 @@ def can_open_browser() -> bool:
 @click.option("--threads", default=48, show_default=True, type=click.IntRange(8, 512),
               help="Werkthreads; elk open scherm houdt er één vast (live-updates).")
 @click.option("--no-browser", is_flag=True, help="Open geen browser.")
-@click.option("--voice/--no-voice", default=True, show_default=True,
-              help="Aanwijzingen uitspreken en de ruimte beluisteren.")
+@click.option("--no-voice", is_flag=True, help="Geen aanwijzingen uitspreken en de ruimte niet beluisteren.")
+@voice_options
 @click.option("--model", "model_path", default=None, help="Map van het Vosk-model (of $FACILITATOR_MODEL).")
 @click.option("--device", default=None, help="Microfoon: naam of nummer (zie 'facilitator devices').")
 @click.option("--commands", "commands_path", default=None,
               help="Eigen bestand met gesproken commando's (of $FACILITATOR_COMMANDS).")
 @click.pass_obj
 def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], threads: int, no_browser: bool,
-          voice: bool, model_path: Optional[str], device: Optional[str], commands_path: Optional[str]) -> None:
+          no_voice: bool, voice_engine: str, voice_name: Optional[str], model_path: Optional[str],
+          device: Optional[str], commands_path: Optional[str]) -> None:
     """Start het dashboard in de browser (standaard alleen op deze computer)."""
     from waitress import create_server
 
@@ -113,8 +114,9 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     logging.basicConfig(level=level if isinstance(level, int) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     data_dir = ensure_private_dir(ctx.data_dir)
-    room = Room(RoomSettings(data_dir, ctx.library, speak=voice, listen=voice, model_path=model_path,
-                             device=device, commands_path=commands_path))
+    room = Room(RoomSettings(data_dir, ctx.library, speak=not no_voice, listen=not no_voice, model_path=model_path,
+                             device=device, commands_path=commands_path, voice_engine=voice_engine,
+                             voice_name=voice_name))
     service = room.service
     for notice in room.notices:
         click.echo(notice, err=True)
@@ -154,6 +156,8 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     # The speech model takes seconds to load: the dashboard is up meanwhile.
+    if room.voice is not None and room.voice.speak:
+        say_which_voice(voice_engine, voice_name)
     room.start(on_notice=lambda notice: click.echo(notice, err=True))
     if not no_browser and can_open_browser():
         threading.Timer(0.5, webbrowser.open, args=(login_link(app),)).start()
