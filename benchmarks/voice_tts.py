@@ -1,4 +1,4 @@
-"""Cue rendering: worker start, cold render per new cue, cached render; sizes and memory.
+"""Cue rendering per engine (espeak-ng, Piper): worker start, new cue, cached cue; real-time factor, memory.
 
     .venv/bin/python benchmarks/voice_tts.py
 """
@@ -46,10 +46,17 @@ def worker_peak_mb(pid: int) -> float:
     return float("nan")
 
 
-def main() -> None:
-    header("voice TTS: pyttsx3 + espeak-ng (Dutch), worker process, cache")
+def engines() -> list[tuple[str, dict]]:
+    """espeak-ng Dutch, and every Piper voice that is installed (the PyPI English one in tests)."""
+    from voice.piper_voices import installed_voices
+
+    found = [(f"Piper {v.name}", dict(engine="piper", voice=v.name, model=v.model)) for v in installed_voices()]
+    return [("espeak-ng nl", dict(voice="nl"))] + found
+
+
+def bench(label: str, options: dict) -> None:
     with tempfile.TemporaryDirectory() as cache:
-        renderer = Renderer(cache)
+        renderer = Renderer(cache, **options)
         t0 = time.perf_counter()
         first = renderer.render("Goedemorgen.")
         start_ms = (time.perf_counter() - t0) * 1000
@@ -63,18 +70,23 @@ def main() -> None:
         cached = [renderer.render(text).seconds * 1000 for text in CUES for _ in range(5)]
         worker_mb = worker_peak_mb(renderer.worker_pid)
         renderer.close()
+    print(f"{label} (worker voice {renderer.voice_id}):")
+    print(f"  first cue incl. starting the worker process: {start_ms:.0f} ms (ok={first.ok})")
+    print(f"  new cues, {len(CUES)} ({audio:.1f} s of speech): p50 {percentile(cold, 50):.1f} ms, "
+          f"p95 {percentile(cold, 95):.1f} ms, max {max(cold):.1f} ms; real-time factor "
+          f"{sum(cold) / 1000 / audio:.3f} (below 1: faster than real time)")
+    print(f"  cached ({len(cached)} look-ups): p50 {percentile(cached, 50):.3f} ms, p95 {percentile(cached, 95):.3f} ms")
+    print(f"  speech worker peak RSS {worker_mb:.0f} MB")
+
+
+def main() -> None:
+    header("voice TTS per engine: worker process, first / new / cached cue")
+    for label, options in engines():
+        bench(label, options)
     t0 = time.perf_counter()
     for _ in range(100):
         chime_samples("announce")
-    chime_ms = (time.perf_counter() - t0) * 10
-    print(f"voice {renderer.voice_id}; first cue incl. starting the worker process: {start_ms:.0f} ms "
-          f"(ok={first.ok})")
-    print(f"cold render, {len(CUES)} new cues ({audio:.1f} s of speech): p50 {percentile(cold, 50):.1f} ms, "
-          f"p95 {percentile(cold, 95):.1f} ms, max {max(cold):.1f} ms")
-    print(f"cached render ({len(cached)} look-ups): p50 {percentile(cached, 50):.3f} ms, "
-          f"p95 {percentile(cached, 95):.3f} ms")
-    print(f"chime generation: {chime_ms:.2f} ms")
-    print(f"peak RSS: parent {peak_rss_mb():.0f} MB, speech worker {worker_mb:.0f} MB")
+    print(f"chime generation: {(time.perf_counter() - t0) * 10:.2f} ms; parent peak RSS {peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":
