@@ -159,18 +159,20 @@ def resolve_voice(engine: str = "auto", voice: Optional[str] = None,
                               not voice.endswith(".onnx")):
         lang = voice or ESPEAK_DUTCH
         return VoiceChoice("espeak", lang, None, f"Stem: espeak-ng ({lang}).")
-    wanted = voice or (None if engine == "auto" else DEFAULT_VOICE)
     if not piper_installed():
-        return _espeak_instead(f"Piper is niet geïnstalleerd (pip install piper-tts)", asked=engine == "piper" or voice)
-    if wanted:
-        found = find_voice(wanted, voices_dir)
+        return _espeak_instead("Piper is niet geïnstalleerd (pip install piper-tts)", asked=engine == "piper" or voice)
+    if voice:
+        found = find_voice(voice, voices_dir)
         if found is not None:
             return VoiceChoice("piper", found.name, found.model, f"Stem: Piper {found.name}.")
-        hint = f"haal hem op met `facilitator voices download {wanted}`" if wanted in KNOWN_VOICES else \
+        hint = f"haal hem op met `facilitator voices download {voice}`" if voice in KNOWN_VOICES else \
             "zie `facilitator voices list`"
-        return _espeak_instead(f"de Piper-stem {wanted} is niet gevonden; {hint}", asked=True)
+        return _espeak_instead(f"de Piper-stem {voice} is niet gevonden; {hint}", asked=True)
     for found in _dutch_first(installed_voices(voices_dir)):
         return VoiceChoice("piper", found.name, found.model, f"Stem: Piper {found.name}.")
+    if engine == "piper":
+        return _espeak_instead(f"er is geen Nederlandse Piper-stem; haal er een op met "
+                               f"`facilitator voices download {DEFAULT_VOICE}`", asked=True)
     return VoiceChoice("espeak", ESPEAK_DUTCH, None,
                        f"Stem: espeak-ng (nl); een natuurlijker stem: `facilitator voices download {DEFAULT_VOICE}`.")
 
@@ -238,7 +240,7 @@ def verify_voice(name: str, voices_dir: Optional[Path] = None) -> tuple[Optional
     if found is None:
         model = folder / f"{name}.onnx"
         missing = [p.name for p in (model, Path(str(model) + ".json")) if not p.is_file()]
-        return None, [f"{', '.join(missing)} ontbreekt in {folder}"]
+        return None, [f"{' en '.join(missing)} {'ontbreken' if len(missing) > 1 else 'ontbreekt'} in {folder}"]
     manifest = read_manifest(found.model)
     problems = []
     for suffix, path in ((".onnx", found.model), (".onnx.json", found.config)):

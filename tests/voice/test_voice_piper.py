@@ -97,12 +97,15 @@ def test_auto_takes_an_installed_dutch_voice_else_espeak(tmp_path, joe):
     voices = tmp_path / "voices"
     voices.mkdir()
     assert resolve_voice("auto", voices_dir=voices).engine == "espeak"
+    none = resolve_voice("piper", voices_dir=voices)
+    assert none.engine == "espeak" and none.fallback and "voices download nl_BE-nathalie-medium" in none.sentence
     # Joe's files under a Dutch voice's name: the lookup goes by the published file names.
     (voices / "nl_BE-rdh-medium.onnx").symlink_to(joe.model)
     (voices / "nl_BE-rdh-medium.onnx.json").symlink_to(joe.config)
     choice = resolve_voice("auto", voices_dir=voices)
     assert (choice.engine, choice.voice) == ("piper", "nl_BE-rdh-medium")
     assert choice.sentence == "Stem: Piper nl_BE-rdh-medium."
+    assert resolve_voice("piper", voices_dir=voices).voice == "nl_BE-rdh-medium"
     assert resolve_voice("espeak", voices_dir=voices).engine == "espeak"
     missing = resolve_voice("piper", "nl_NL-pim-medium", voices_dir=voices)
     assert missing.engine == "espeak" and missing.fallback

@@ -114,7 +114,7 @@ def test_verify_finds_a_voice_damaged_after_download(tmp_path, server, catalogue
 
 def test_verify_a_voice_that_is_not_there(tmp_path):
     result = invoke("voices", "verify", "nl_NL-pim-medium", "--dir", str(tmp_path))
-    assert result.exit_code == 2 and "ontbreekt" in result.output
+    assert result.exit_code == 2 and "ontbreken" in result.output
 
 
 def test_offline_download_says_where_to_put_the_files(tmp_path):
