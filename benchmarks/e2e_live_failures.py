@@ -30,7 +30,7 @@ MODES = {
 
 def one_run(test: str, report: Path) -> tuple[bool, float]:
     t0 = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", f"{TEST}::{test}"],
+    done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-p", "no:cacheprovider", f"{TEST}::{test}"],
                           cwd=str(REPO), capture_output=True, text=True)
     seconds = time.monotonic() - t0
     passed = done.returncode == 0 and " passed" in done.stdout and "skipped" not in done.stdout

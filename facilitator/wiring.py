@@ -144,6 +144,7 @@ class VoiceRoom:
         self.notices: list[str] = []
         self.model = None
         self._listener = None
+        self._listening: Optional[threading.Thread] = None  # the listener's thread
         self._gate = Gate()
         self._lock = threading.RLock()
         self.state = VoiceState.STARTING
@@ -233,7 +234,8 @@ class VoiceRoom:
                 return
             self._notice("mic", None)
             self._listener = Listener(mic, self.model, gate=self._gate, commands=command_table(self.commands_path))
-            listen_in_background(self._listener, lambda heard, mid=meeting_id: self._heard(heard.event, mid))
+            self._listening = listen_in_background(self._listener,
+                                                   lambda heard, mid=meeting_id: self._heard(heard.event, mid))
             heard = self.model is not None
             if self.state is not VoiceState.STARTING:  # while starting, the model is not there yet
                 self._enter(VoiceState.LISTENING if heard else VoiceState.MANUAL)
@@ -321,6 +323,11 @@ class VoiceRoom:
             report = self.report()
             self._enter(VoiceState.STOPPED)
             self._close_listener()
+            thread, self._listening = self._listening, None
+        if thread is not None and thread is not threading.current_thread():
+            # Let it close the microphone's stream now: a stream still open when the process exits
+            # makes PortAudio's exit handler wait for a callback that needs the interpreter (a hang).
+            thread.join(timeout=3.0)
         log.info("voice room stopped: %s", report)
         if self.meeting_id:
             self.service.set_listening(self.meeting_id, False)
