@@ -109,6 +109,9 @@ class MicSource:
 
     The PortAudio callback only copies into a bounded queue and never blocks: when the
     recogniser falls behind, the newest blocks are dropped and counted (`dropped_frames`).
+    Each block carries its position in the stream, counted in the callback, so a dropped
+    block leaves a gap in stream time instead of pulling later frames earlier (which would
+    put speech said after a cue under the cue's closed gate).
     """
 
     def __init__(
@@ -129,7 +132,8 @@ class MicSource:
         self._closer: Optional[threading.Thread] = None
         self.frame_samples = int(SAMPLE_RATE * frame_seconds)
         self._clock = clock
-        self._queue: queue.Queue[bytes] = queue.Queue(maxsize=queue_frames)
+        self._queue: queue.Queue[tuple[int, bytes]] = queue.Queue(maxsize=queue_frames)
+        self._captured = 0           # samples the open stream delivered, dropped ones included
         self._stop = threading.Event()
         self._stream = None
         self.dropped_frames = 0     # blocks we dropped because the queue was full
@@ -144,8 +148,9 @@ class MicSource:
     def _callback(self, indata, frames, time_info, status) -> None:
         if status and status.input_overflow:
             self.driver_overflows += 1
+        position, self._captured = self._captured, self._captured + frames
         try:
-            self._queue.put_nowait(bytes(indata))
+            self._queue.put_nowait((position, bytes(indata)))
         except queue.Full:
             self.dropped_frames += 1
 
@@ -156,6 +161,7 @@ class MicSource:
             samplerate=SAMPLE_RATE, channels=1, dtype="int16", blocksize=self.frame_samples,
             device=self.info.index, callback=self._callback,
         )
+        self._captured = 0
         stream.start()
         self._stream = stream
 
@@ -194,7 +200,7 @@ class MicSource:
         return {"dropped_frames": self.dropped_frames, "driver_overflows": self.driver_overflows,
                 "reconnects": self.reconnects}
 
-    def _wait_block(self, timeout: float) -> Optional[bytes]:
+    def _wait_block(self, timeout: float) -> Optional[tuple[int, bytes]]:
         deadline = time.monotonic() + timeout
         while not self._stop.is_set():
             left = deadline - time.monotonic()
@@ -215,30 +221,32 @@ class MicSource:
             raise VoiceError("device_failed", f"De microfoon {self.info.name if self.info else ''} kon niet "
                              f"worden geopend ({exc}); controleer met `facilitator doctor`.") from exc
         anchor: Optional[float] = None
-        samples = 0
+        samples = 0   # where the last frame ended, in samples of the open stream
         reported_drops = 0
         next_report = 0.0
         try:
             while not self._stop.is_set():
-                block = self._wait_block(self.lost_after if anchor is not None else self.start_timeout)
-                if block is None:
+                item = self._wait_block(self.lost_after if anchor is not None else self.start_timeout)
+                if item is None:
                     if self._stop.is_set():
                         break
                     yield DeviceEvent("mic_lost", f"geen geluid van de microfoon sinds {self.lost_after:g} s")
                     self._close_stream()
-                    block = self._reconnect()
-                    if block is None:
+                    item = self._reconnect()
+                    if item is None:
                         break
                     self.reconnects += 1
                     # Re-anchor below: the gap really passed on the meeting clock.
+                    position, block = item
                     last_end = anchor + samples / SAMPLE_RATE if anchor is not None else float("-inf")
-                    anchor, samples = max(self._clock() - len(block) / SAMPLE_WIDTH / SAMPLE_RATE, last_end), 0
+                    anchor = max(self._clock() - (position + len(block) // SAMPLE_WIDTH) / SAMPLE_RATE, last_end)
                     yield DeviceEvent("mic_restored", self.info.name if self.info else "")
+                position, block = item
                 if anchor is None:
                     # Stream time starts when sound starts arriving, not when the stream was asked for.
-                    anchor = self._clock() - len(block) / SAMPLE_WIDTH / SAMPLE_RATE
-                yield AudioFrame(block, anchor + samples / SAMPLE_RATE)
-                samples += len(block) // SAMPLE_WIDTH
+                    anchor = self._clock() - (position + len(block) // SAMPLE_WIDTH) / SAMPLE_RATE
+                yield AudioFrame(block, anchor + position / SAMPLE_RATE)
+                samples = position + len(block) // SAMPLE_WIDTH
                 if self.dropped_frames > reported_drops and time.monotonic() >= next_report:
                     # Once, then at most every 10 s: a flood of warnings would make falling behind worse.
                     log.warning("recognition falls behind the microphone: %d blocks dropped so far",
@@ -248,7 +256,7 @@ class MicSource:
         finally:
             self._close_stream()
 
-    def _reconnect(self) -> Optional[bytes]:
+    def _reconnect(self) -> Optional[tuple[int, bytes]]:
         """Reopen until a new block arrives (returned) or we are closed (None)."""
         while not self._stop.is_set():
             # Drain stale blocks so "restored" means new audio arrived.
