@@ -23,7 +23,7 @@ from facilitator.errors import UserError
 from facilitator.limits import check_setup
 from facilitator.events import COMMAND_KINDS, Command, DeviceEvent, Effect, Event, Rejected, Say, Tick
 from facilitator.publisher import Audience, Update
-from facilitator.store import Store, StoreError
+from facilitator.store import MeetingGone, Store, StoreError
 from facilitator.subscription import Subscription
 
 __all__ = ["MeetingService", "SetupError", "UnknownMeeting", "Subscription", "Update"]
@@ -79,7 +79,7 @@ class MeetingService:
     def close(self) -> str:
         """Stop: write what is only in memory to the store, else to the recovery file; say what happened."""
         with self._lock:
-            for live in self._live.values():
+            for live in list(self._live.values()):
                 if live.record is not None or live.pending:
                     self._persist(live)
             unsaved = [recovery.Unsaved(live.id, live.state.method.id, live.record, list(live.pending))
@@ -208,8 +208,10 @@ class MeetingService:
                 summary = self._summary(live) if live else row["summary"]
                 result.append({"id": row["id"], "created": row["created"], **summary})
             known = {r["id"] for r in rows}
-            for mid, live in self._live.items():  # meetings the store could not take (disk full)
-                if mid not in known:
+            for mid, live in list(self._live.items()):  # meetings the store could not take (disk full)
+                if mid not in known and live.record is None and live.store_ok:
+                    self._persist(live, summary=True)  # it was stored once: deleted elsewhere? then it closes
+                if mid not in known and mid in self._live:
                     result.append({"id": mid, "created": None, **self._summary(live)})
             return result
 
@@ -303,6 +305,10 @@ class MeetingService:
                 self.store.heartbeat(live.id, heartbeat, data)
             elif data is not None:
                 self.store.set_summary(live.id, data)
+        except MeetingGone:  # deleted by another process: close it here too, on every screen
+            self._live.pop(live.id, None)
+            live.audience.deleted(live.id, live.state.method)
+            return
         except StoreError as exc:
             self._store_failed(live, exc)
             return

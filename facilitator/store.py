@@ -62,6 +62,13 @@ class StoreFull(StoreError):
     code = "store_full"
 
 
+class MeetingGone(StoreError):
+    """The meeting's row is gone from the file (deleted by another process, e.g. `meetings delete`)."""
+
+    status = 404
+    code = "meeting_gone"
+
+
 class StoreUnavailable(StoreError):
     """The database cannot be opened right now (full, locked, I/O); nothing was moved or thrown away."""
 
@@ -228,6 +235,12 @@ class Store:
                                     "de bijeenkomst loopt door en wordt bewaard zodra het weer kan.") from exc
                 raise StoreError("Opslaan lukt even niet (de database is bezet of onbereikbaar); de bijeenkomst "
                                  "loopt door en wordt bewaard zodra het weer kan.") from exc
+            except sqlite3.IntegrityError as exc:
+                self._rollback()
+                if "FOREIGN KEY" not in str(exc):
+                    raise StoreError("Opslaan lukt niet; de bijeenkomst loopt door en wordt bewaard zodra het "
+                                     "weer kan.") from exc
+                raise MeetingGone("Deze bijeenkomst is intussen verwijderd.") from exc
             except sqlite3.DatabaseError as exc:
                 # E.g. a meeting whose row never got written (the disk was full when it began):
                 # a clear StoreError, so the meeting goes on in memory instead of crashing.
@@ -273,12 +286,16 @@ class Store:
         with self._write() as db:
             if summary is not None:
                 db.execute("UPDATE meetings SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), meeting_id))
-            db.execute("UPDATE meetings SET last_clock=MAX(COALESCE(last_clock, 0), ?), last_wall=? WHERE id=?",
-                       (clock, time.time(), meeting_id))
+            updated = db.execute("UPDATE meetings SET last_clock=MAX(COALESCE(last_clock, 0), ?), last_wall=? "
+                                 "WHERE id=?", (clock, time.time(), meeting_id)).rowcount
+            if not updated:
+                raise MeetingGone("Deze bijeenkomst is intussen verwijderd.")
 
     def set_summary(self, meeting_id: str, summary: dict[str, Any]) -> None:
         with self._write() as db:
-            db.execute("UPDATE meetings SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), meeting_id))
+            if not db.execute("UPDATE meetings SET summary=? WHERE id=?",
+                              (json.dumps(summary, ensure_ascii=False), meeting_id)).rowcount:
+                raise MeetingGone("Deze bijeenkomst is intussen verwijderd.")
 
     def delete(self, meeting_id: str) -> bool:
         """Remove a meeting so that its words are gone from the file, not just unlinked."""

@@ -156,3 +156,9 @@ def pairing():
         return jsonify({"code": None, "spoken": None, "needed": False})
     pairing = current_app.extensions["facilitator_pairing"]
     return jsonify({"code": pairing.code, "spoken": pairing.spoken, "needed": True})
+
+
+@bp.post("/notices/store")
+def acknowledge_store_notice():
+    """The host has read that a damaged database was set aside: stop showing it on every screen."""
+    return jsonify({"ok": m.service().store.acknowledge_notice()})
