@@ -120,7 +120,7 @@ class MeetingService:
         try:
             setup = make_setup(method, participants, inbrenger, procesbegeleider, options, hulpvraag)
         except TypeError as exc:
-            raise SetupError(f"Onbekende of verkeerde optie ({exc}).") from None
+            raise SetupError("Een optie heeft een onbekende naam of een verkeerde waarde.") from None
         meeting_id = uuid.uuid4().hex[:12]
         record = {
             "method": method.model_dump(mode="json", exclude={"path"}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
@@ -72,8 +73,8 @@ def make_setup(method: Method, participants, inbrenger: Optional[str], procesbeg
     names = tuple(n for n in names if n)
     if len(names) < 2:
         raise SetupError("Geef minstens twee deelnemers op, in de volgorde waarin ze zitten.")
-    lowered = [n.casefold() for n in names]
-    dupes = sorted({n for n in names if lowered.count(n.casefold()) > 1})
+    counts = Counter(n.casefold() for n in names)  # linear: a list.count per name was quadratic
+    dupes = sorted({n for n in names if counts[n.casefold()] > 1})
     if dupes:
         raise SetupError(f"Namen moeten uniek zijn; dubbel: {', '.join(dupes)}. Voeg bijvoorbeeld een initiaal toe.")
     by_fold = {n.casefold(): n for n in names}
