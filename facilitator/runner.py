@@ -31,13 +31,15 @@ KEYS: dict[str, tuple[str, str]] = {
     "t": ("tip", "tip"),
     "m": ("note", "notitie"),
     "q": ("quit", "stoppen"),
+    "j": ("answer", "ja"),
+    "x": ("answer", "nee"),
     # The seat number chooses who brings the case, in methods that choose during the meeting.
     **{str(n): ("choose_inbrenger", f"plaats {n} brengt in") for n in range(1, 10)},
 }
 WORDS = {"start": "start", "pass": "p", "pas": "p", "volgende": "n", "stap": "s", "vorige": "v", "pauze": " ",
          "verder": " ", "meer": "+", "herhaal": "h", "tijd": "r", "tip": "t", "notitie": "m", "stop": "q"}
 HELP = "[Enter] volgende beurt  [p] ik pas  [s] volgende stap  [v] vorige  [spatie] pauze  [+] minuut  " \
-       "[h] herhaal  [r] tijd  [t] tip  [m] notitie  [1-9] wie inbrengt  [q] stop"
+       "[h] herhaal  [r] tijd  [t] tip  [m] notitie  [1-9] wie inbrengt  [j/x] ja/nee  [q] stop"
 
 
 def clock_text(seconds: float) -> str:
@@ -113,6 +115,8 @@ class TerminalRunner:
         args = {}
         if kind == "choose_inbrenger":
             args["seat"] = int(key)
+        if kind == "answer":
+            args["answer"] = action[1]
         if kind == "note":
             text = read_line("Notitie: ").strip()
             if not text:

@@ -169,6 +169,23 @@ class Round(_Frozen):
         return ITEMS[self.item][1]
 
 
+class Pause(_Frozen):
+    """A timed silent moment: the facilitator says `cue` (if any), waits, and ends with the soft `end`."""
+
+    seconds: int = Field(ge=1, le=600)
+    cue: Optional[str] = None
+    end: str = Field(min_length=1)
+
+
+class Ask(_Frozen):
+    """A yes/no question before a step runs: "is er behoefte aan ...?" (ja / nee, by voice, key or button)."""
+
+    question: str = Field(min_length=1)
+    yes: Literal["stap", "volgende"] = Field(
+        "stap", description="stap: run this step; volgende: the answer was the step, go on to the next")
+    no: Literal["overslaan", "einde"] = Field("overslaan", description="overslaan: skip this step; einde: end")
+
+
 class Step(_Frozen):
     """One step of a method, with what the facilitator says and who speaks."""
 
@@ -188,6 +205,9 @@ class Step(_Frozen):
     cue: str = Field(min_length=1, description="the spoken start instruction")
     warning: Optional[str] = Field(None, description="spoken shortly before time is up")
     end: Optional[str] = Field(None, description="spoken when the step's time is up")
+    ask: Optional[Ask] = Field(None, description="a yes/no question first: the step is optional")
+    think_first: Optional[Pause] = Field(None, description="a denkpauze before the step's round begins")
+    pause_after: Optional[Pause] = Field(None, description="a silent moment after the step, before the next")
     prompts: tuple[str, ...] = Field(
         (), description="prompts the facilitator gives one after another within the step, in this order")
     examples: tuple[str, ...] = ()
@@ -229,6 +249,8 @@ class Step(_Frozen):
     def _consistent(self) -> "Step":
         if self.silence and self.round is not None:
             raise ValueError("een stiltestap kan geen ronde hebben")
+        if self.think_first is not None and self.round is None:
+            raise ValueError("think_first hoort bij een stap met een ronde: de denkpauze komt voor de ronde")
         if self.minutes is None and not self.minutes_default:
             # A step without any time cannot be run on a clock.
             raise ValueError("geef 'minutes' op (markeer met minutes_default = true als de bron niets zegt)")

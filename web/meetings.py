@@ -26,6 +26,7 @@ COMMAND_ARGS: dict[str, tuple[str, ...]] = {
     "checklist": ("checklist", "index", "checked", "column", "text"),
     "choose_inbrenger": ("name", "seat", "topic", "score"),
     "mark_outcome": ("kind", "utterance"),
+    "answer": ("answer",),
 }
 SOURCES = ("web", "keyboard", "api")
 

@@ -106,6 +106,10 @@ class ChooseInbrenger(_Strict):
     score: Optional[Annotated[StrictInt, Field(ge=1, le=10)]] = None
 
 
+class Answer(_Strict):
+    answer: Optional[Ident] = None
+
+
 class MarkOutcome(_Strict):
     kind: Optional[Ident] = None
     utterance: Optional[Ident] = None
@@ -119,7 +123,7 @@ class By(_Strict):
 COMMANDS: dict[str, type[BaseModel]] = {
     "extend": Extend, "tip": Tip, "set_hulpvraag": SetHulpvraag, "set_outcome": SetOutcome, "rate": Rate,
     "correct": Correct, "note": Note, "checklist": ChecklistCommand, "choose_inbrenger": ChooseInbrenger,
-    "mark_outcome": MarkOutcome,
+    "mark_outcome": MarkOutcome, "answer": Answer,
 }
 
 REASONS = {

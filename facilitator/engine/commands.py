@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from facilitator.events import COMMAND_KINDS, STEP_CHANGING, Command, Effect
-from facilitator.engine import choosing, content, cues, phrases, rounds, speech, steps
+from facilitator.engine import choosing, content, moments, cues, phrases, rounds, speech, steps
 from facilitator.engine.state import State, Status
 from facilitator.engine.timing import close_stretch, planned_seconds, remaining_seconds
 
@@ -169,5 +169,6 @@ _HANDLERS: dict[str, _Handler] = {
     "remaining": _remaining,
     "finish": _finish,
     "choose_inbrenger": choosing.choose,
+    "answer": moments.answer,
     **content.HANDLERS,
 }

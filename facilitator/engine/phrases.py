@@ -43,6 +43,10 @@ def step_heading(number: int, step: Step) -> str:
     return f"Stap {number}: {step.title}."
 
 
+def answered_yes() -> str:
+    return "Dan gaan we verder."
+
+
 def chosen(name: Optional[str]) -> str:
     return f"{name} brengt de casus in."
 

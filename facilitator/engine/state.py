@@ -15,7 +15,7 @@ from facilitator.events import Line
 from facilitator.engine.setup import Options, Setup, SetupError, make_setup
 
 __all__ = [
-    "GROUP", "Attribution", "Candidate", "Failure", "Health", "Line", "Mark", "MarkNote", "Options", "Outcome", "Outcomes", "Pass",
+    "GROUP", "Attribution", "Candidate", "Moment", "Failure", "Health", "Line", "Mark", "MarkNote", "Options", "Outcome", "Outcomes", "Pass",
     "RoundState", "Setup", "SetupError", "Span", "Speech", "State", "Status", "StepRecord", "Stretch", "Timer",
     "make_setup",
 ]
@@ -204,6 +204,14 @@ class Candidate:
     score: Optional[float] = None
 
 
+@dataclass(frozen=True)
+class Moment:
+    """Something between or before steps: a yes/no question, a denkpauze, a pause after a phase."""
+
+    kind: str                      # "ask", "denkpauze", "pause_after"
+    until: Optional[float] = None  # clock time a pause ends
+
+
 # -- the whole ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -223,6 +231,7 @@ class State(_Evolving):
     candidates: tuple[Candidate, ...] = ()  # topics that still wait their turn (snelle adviesrondes)
     topics_done: tuple[str, ...] = ()       # who already had their topic
     awaiting: Optional[str] = None   # "inbrenger": the step waits until someone is chosen
+    moment: Optional[Moment] = None  # a question or a timed pause in progress
 
     @property
     def method(self) -> Method:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from facilitator.events import Effect
-from facilitator.engine import choosing, cues, phrases, rounds, speech
+from facilitator.engine import choosing, cues, moments, phrases, rounds, speech
 from facilitator.engine.state import State, Timer
 from facilitator.engine.timing import close_stretch, planned_seconds
 
 
-def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_now: bool = False) -> State:
+def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_now: bool = False,
+               asked: bool = False) -> State:
     """Start step `index`: reset its clock, announce it, and call the first turn.
 
     A step that needs an inbrenger nobody has chosen yet waits for the choice first
@@ -21,10 +22,12 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
         if state.awaiting:
             return state
         highest = True  # scored topics: the highest was taken without asking
+    if state.method.steps[index].ask is not None and not asked:
+        return moments.ask(state, index, now, out)  # an optional step: first ja or nee
     state = state.with_record(index, visits=state.records[index].visits + 1)
     timer = Timer(since=now if state.status == "running" else None, meeting_active=state.timer.meeting_active,
                   started_at=state.timer.started_at, last_clock=state.timer.last_clock)
-    state = state.evolve(step_index=index, timer=timer, round=None)
+    state = state.evolve(step_index=index, timer=timer, round=None, moment=None)
     step = state.step
     choice = state.method.inbrenger_choice
     if chosen_now and choice is not None:
@@ -36,14 +39,16 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
         text = phrases.highest(state.inbrenger) + " " + cues.fill(state, step.cue)
     else:
         text = cues.fill(state, step.cue)
-    if index > 0 and not chosen_now:
+    if index > 0 and not chosen_now and not asked:
         # The first step's cue is the welcome; later steps say where we are.
         text = phrases.step_heading(index + 1, step) + " " + text
     if index == 0 and state.setup.options.spelregels and "spelregels" not in state.hints:
         # After the welcome, before anyone gets the word: once per meeting.
         text += " " + phrases.spelregels()
         state = state.evolve(hints=state.hints + ("spelregels",))
-    if step.round is not None:
+    if step.round is not None and step.think_first is not None:
+        state, text = moments.think_first(state, now, text)  # the round opens after the denkpauze
+    elif step.round is not None:
         state, intro = rounds.open_round(state)
         if intro:
             text += " " + intro
@@ -64,7 +69,13 @@ def leave_step(state: State, now: float) -> State:
 
 
 def advance(state: State, now: float, out: list[Effect], end_said: bool = False) -> State:
+    cut = moments.cut_short(state, now, out)
+    if cut is not None:
+        return cut
     state = leave_step(state, now)
+    paused = moments.pause_after(state, now, out)
+    if paused is not None:
+        return paused
     again = choosing.next_topic(state, now, out)
     if again is not None:
         return again

@@ -54,7 +54,7 @@ def close_stretch(state: State, now: float, keep_running: bool) -> State:
 
 
 # What can fall due, in the order it fires when two fall due at the same moment.
-_WARNING, _TIME_UP, _TURN_BUDGET = 0, 1, 2
+_WARNING, _TIME_UP, _TURN_BUDGET, _PAUSE_OVER = 0, 1, 2, 3
 
 
 def tick(state: State, now: float, out: list[Effect]) -> State:
@@ -63,7 +63,7 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
     When several things fell due since the last event (a replay has no ticks), they fire in
     the order they fell due, so the state ends the same as a live run that ticked in between.
     """
-    from facilitator.engine import steps  # steps need time too: import at call time
+    from facilitator.engine import moments, steps  # steps need time too: import at call time
 
     for _ in range(len(state.method.steps) * 4 + 4):  # bounded: each pass fires at most one thing
         if state.status != "running":
@@ -74,6 +74,15 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
         warn_at = state.setup.options.warning_seconds
         planned = planned_seconds(state)
         due: list[tuple[float, int]] = []  # (seconds until due, rounded so float noise cannot reorder; kind)
+        pause_end = moments.due(state)
+        if pause_end is not None and now >= pause_end:
+            due.append((round(pause_end - now, 6), _PAUSE_OVER))
+        if state.moment is not None and state.moment.kind != "denkpauze":
+            # Between steps (a pause, a question): the step's own clock does not run on.
+            if not due:
+                return state
+            state = moments.end_pause(state, pause_end, out)
+            continue
         if not timer.warned and not step.silence and planned > 2 * warn_at and 0 < left <= warn_at:
             due.append((round(left - warn_at, 6), _WARNING))
         if not timer.time_up and left <= 0 and planned > 0:
@@ -87,7 +96,9 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
         if not due:
             return state
         kind = min(due)[1]
-        if kind == _WARNING:
+        if kind == _PAUSE_OVER:
+            state = moments.end_pause(state, pause_end, out)
+        elif kind == _WARNING:
             state = cues.say(state, out, phrases.warning(step), "warning", chime=True)
             state = state.evolve(timer=state.timer.evolve(warned=True))
         elif kind == _TIME_UP:

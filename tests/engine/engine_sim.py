@@ -128,7 +128,7 @@ UNTIMED_SECONDS = 60.0   # an untimed step is closed after this long
 
 
 def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", options: Optional[dict] = None,
-             method=None, max_events: int = 5000, tick: Optional[float] = None) -> Run:
+             method=None, max_events: int = 5000, tick: Optional[float] = None, answer: str = "ja") -> Run:
     """The scripted meeting of the snapshot tests.
 
     Each person gives one item (an Utterance) the first time they are called in a step and
@@ -152,6 +152,13 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
             scored = True
             for name, score in SCORES:
                 run.cmd("choose_inbrenger", name=name, topic=f"onderwerp van {name}", score=score)
+            continue
+        if s.moment is not None and s.moment.kind == "ask":
+            run.t += PASS_SECONDS
+            run.cmd("answer", answer=answer)  # an optional step: the script says ja (or nee)
+            continue
+        if s.moment is not None and s.moment.until is not None:
+            run.wait(max(0.0, s.moment.until - run.t), tick_every=tick)  # a silent pause runs its time
             continue
         if s.awaiting == "inbrenger":
             run.t += PASS_SECONDS

@@ -46,6 +46,7 @@ def test_the_brief_phrases_are_all_there():
         "ik wil": "choose_inbrenger", "ik wil inbrengen": "choose_inbrenger", "ik": "choose_inbrenger",
         "dit is mijn hulpvraag": "mark_outcome", "mijn hulpvraag": "mark_outcome",
         "dit is mijn volgende stap": "mark_outcome", "mijn volgende stap": "mark_outcome",
+        "ja": "answer", "nee": "answer",
     }
     assert {p: e.kind for p, e in table.entries.items()} == expected
     assert table.phrases == sorted(expected)
