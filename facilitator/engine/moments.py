@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Optional
 
 from facilitator.events import Command, Effect
-from facilitator.engine import cues, phrases, rounds
+from facilitator.engine import cues, phrases, rounds, speech
 from facilitator.engine.state import Moment, State, Timer
-from facilitator.engine.timing import close_stretch
+from facilitator.engine.timing import close_stretch, step_elapsed
 
 ANSWERS = {"ja": True, "nee": False, "yes": True, "no": False, True: True, False: False}
 
@@ -88,6 +88,10 @@ def end_pause(state: State, at: float, out: list[Effect]) -> State:
         pause = state.step.think_first
         state = state.evolve(moment=None)
         state, intro = rounds.open_round(state)
+        if state.round is not None:  # the first turn begins now, not when the step began
+            state = state.evolve(round=state.round.evolve(turn_started=step_elapsed(state, at)))
+        # Who has the word from the moment the pause ended, also in a replay without ticks.
+        state = speech.mark(state, at)
         text = cues.fill(state, pause.end) + (" " + intro if intro else "")
         state = cues.say(state, out, text, "info", chime=False)
         if state.round is not None and state.round.turn:
