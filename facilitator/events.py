@@ -34,6 +34,7 @@ CommandKind = Literal[
     "finish",         # end the meeting now
     "choose_inbrenger",  # args.name or args.seat (1-based); "ik wil" without them: who has the word;
                          # with args.score (1-10) and args.topic: a scored topic that waits its turn
+    "explain",        # "waarom doen we dit?": the step's purpose, from the source
     "answer",         # args.answer: "ja" or "nee" to an optional step's question (by voice, key, button)
     "mark_outcome",   # args.kind (hulpvraag, volgende_stap, nuttig, doelen): "dit is mijn hulpvraag" marks
                       # the inbrenger's last line (or args.utterance) as that outcome

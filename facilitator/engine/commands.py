@@ -140,6 +140,11 @@ def _repeat(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     return rounds.repeat_turn(state, out)
 
 
+def _explain(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    """"Waarom doen we dit?": room for critical questions (seed 003, uitvoering 4)."""
+    return cues.say(state, out, cues.fill(state, phrases.purpose(state.step)), "info")
+
+
 def _remaining(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     if planned_seconds(state) <= 0:
         return cues.say(state, out, phrases.untimed(), "info")
@@ -167,6 +172,7 @@ _HANDLERS: dict[str, _Handler] = {
     "extend": _extend,
     "repeat": _repeat,
     "remaining": _remaining,
+    "explain": _explain,
     "finish": _finish,
     "choose_inbrenger": choosing.choose,
     "answer": moments.answer,

@@ -43,6 +43,19 @@ def step_heading(number: int, step: Step) -> str:
     return f"Stap {number}: {step.title}."
 
 
+def keep_silent() -> str:
+    return "We zijn nog even stil."
+
+
+def purpose(step: Step) -> str:
+    """Why we do this step: the first sentence of the source's text, else the step's own cue."""
+    text = (step.description or "").strip()
+    if not text:
+        return step.cue
+    first = re.split(r"(?<=[.!?])\s+", text)[0]
+    return f"Waarom deze stap? {first}"
+
+
 def answered_yes() -> str:
     return "Dan gaan we verder."
 

@@ -54,7 +54,10 @@ def close_stretch(state: State, now: float, keep_running: bool) -> State:
 
 
 # What can fall due, in the order it fires when two fall due at the same moment.
-_WARNING, _TIME_UP, _TURN_BUDGET, _PAUSE_OVER = 0, 1, 2, 3
+_WARNING, _TIME_UP, _TURN_BUDGET, _PAUSE_OVER, _QUIET = 0, 1, 2, 3, 4
+# In a silent step, talk longer than this gets one kind reminder (seed 003, uitvoering 9:
+# "Ik onderbreek op een vriendelijke manier ...").
+QUIET_NUDGE_SECONDS = 6.0
 
 
 def tick(state: State, now: float, out: list[Effect]) -> State:
@@ -93,10 +96,18 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
             until = budget - (step_elapsed(state, now) - turns.turn_started)
             if until <= 0:
                 due.append((round(until, 6), _TURN_BUDGET))
+        talk_since = state.speech.since
+        quiet_key = f"stil:{state.step_index}"
+        if step.silence and talk_since is not None and quiet_key not in state.hints:
+            until_quiet = talk_since + QUIET_NUDGE_SECONDS - now
+            if until_quiet <= 0:
+                due.append((round(until_quiet, 6), _QUIET))
         if not due:
             return state
         kind = min(due)[1]
-        if kind == _PAUSE_OVER:
+        if kind == _QUIET:
+            state = cues.say(state, out, phrases.keep_silent(), "info").evolve(hints=state.hints + (quiet_key,))
+        elif kind == _PAUSE_OVER:
             state = moments.end_pause(state, pause_end, out)
         elif kind == _WARNING:
             state = cues.say(state, out, phrases.warning(step), "warning", chime=True)

@@ -154,3 +154,33 @@ def test_warm_neutraal_koud_live_rates_the_last_question():
         ("Wat heb je zelf al geprobeerd", "W"), ("Wie is er nog meer bij betrokken", "K")]
     lines = {l.text: l.rating for l in run.state.transcript}
     assert lines == {"Wat heb je zelf al geprobeerd": "W", "Wie is er nog meer bij betrokken": "K"}
+
+
+def test_talk_in_a_silence_step_gets_one_kind_reminder():
+    run = Run.of("case-clinic", PEOPLE, "Anna")
+    run.cmd("start")
+    run.cmd("next_step")
+    run.cmd("next_step")  # stilte
+    assert run.state.step.silence
+    run.activity(True)
+    mark = len(run.effects)
+    run.wait(5.5, tick_every=0.5)
+    assert said(run, mark) == []  # a few seconds pass unremarked
+    run.wait(1.0, tick_every=0.5)
+    assert said(run, mark) == ["We zijn nog even stil."]
+    run.activity(False)
+    run.activity(True)
+    run.wait(20, tick_every=1)
+    assert said(run, mark) == ["We zijn nog even stil."]  # once per step, never a nag
+
+
+def test_waarom_doen_we_dit_explains_the_steps_purpose():
+    run = Run.of("case-clinic", PEOPLE, "Anna")
+    run.cmd("start")
+    run.cmd("next_step")
+    run.cmd("next_step")
+    run.cmd("next_step")  # spiegelen
+    run.cmd("explain", source="voice")
+    assert said(run)[-1] == ("Waarom deze stap? Iedere coach deelt wat er bij hem of haar opkwam gedurende de "
+                             "stilte of tijdens het luisteren naar de casus.")
+    assert run.state.step.id == "spiegelen" and run.state.round.turn == "Ben"  # nothing else moves

@@ -47,6 +47,7 @@ def test_the_brief_phrases_are_all_there():
         "dit is mijn hulpvraag": "mark_outcome", "mijn hulpvraag": "mark_outcome",
         "dit is mijn volgende stap": "mark_outcome", "mijn volgende stap": "mark_outcome",
         "ja": "answer", "nee": "answer",
+        "waarom doen we dit": "explain", "uitleg": "explain", "wat is de bedoeling": "explain",
     }
     assert {p: e.kind for p, e in table.entries.items()} == expected
     assert table.phrases == sorted(expected)
