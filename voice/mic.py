@@ -118,7 +118,9 @@ class MicSource:
         self,
         device: Device = None,
         *,
-        queue_frames: int = 200,      # ~6 s of backlog before dropping
+        # ~30 s of backlog before dropping: on a busy laptop recognition falls behind for seconds and
+        # catches up while cues play (gated frames cost nothing); a lost block is lost speech.
+        queue_frames: int = 1000,
         lost_after: float = 2.0,      # silence from the driver (not from the room) for this long = lost
         retry_every: float = 1.0,
         start_timeout: float = 5.0,   # a freshly opened stream may take this long to deliver (PulseAudio ~2 s)
