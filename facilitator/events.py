@@ -263,7 +263,9 @@ VIEW_FACTS = (Say, StatusChanged, StepEntered, TurnMoved, TimerChanged, Speaking
 
 
 def changes_view(effect: Effect) -> bool:
-    return isinstance(effect, VIEW_FACTS) or (isinstance(effect, OutcomeNoted) and effect.kind == "hulpvraag")
+    # The hulpvraag, the inbrenger chosen in the meeting and scored topics are shown in the view.
+    return isinstance(effect, VIEW_FACTS) or (isinstance(effect, OutcomeNoted)
+                                              and effect.kind in ("hulpvraag", "inbrenger", "onderwerp"))
 
 
 def to_dict(obj: Any) -> dict[str, Any]:
