@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from facilitator.errors import UserError
 
-class VoiceError(Exception):
+
+class VoiceError(UserError):
     """A voice failure with a stable machine code and one Dutch sentence that says what to do.
 
     The code is for programs (logs, the dashboard, tests); the message is for people.
@@ -36,9 +38,5 @@ class VoiceError(Exception):
     def __init__(self, code: str, message: str):
         if code not in self.CODES:
             raise ValueError(f"unknown voice error code {code!r}")
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+        # A part of the machine (model, device, speech) cannot do it now: status 503.
+        super().__init__(message, code, status=503)
