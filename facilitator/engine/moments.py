@@ -68,6 +68,8 @@ def pause_after(state: State, now: float, out: list[Effect]) -> Optional[State]:
     if pause is None or state.moment is not None or state.step_index + 1 >= len(state.method.steps):
         return None
     state = state.evolve(moment=Moment("pause_after", until=now + pause.seconds), round=None)
+    # Nobody has the turn from the moment the step ended, also in a replay without ticks.
+    state = speech.mark(state, now)
     if pause.cue:
         state = cues.say(state, out, cues.fill(state, pause.cue), "info")
     return state
