@@ -32,18 +32,35 @@ def _who(setup: Setup, roles) -> list[str]:
     return seen
 
 
-def agenda(setup: Setup, start: Optional[datetime] = None) -> dict[str, Any]:
-    """Planned times use the top of each range, as the engine does."""
+def _sequence(method, topics: int) -> list[tuple[int, Any, int]]:
+    """(number, step, topic) in the order they run: a repeat_per_topic block once per topic."""
+    steps = list(enumerate(method.steps, start=1))
+    repeat = method.repeat_per_topic
+    if repeat is None or topics <= 1:
+        return [(n, s, 1) for n, s in steps]
+    ids = [s.id for s in method.steps]
+    first, last = ids.index(repeat.from_step), ids.index(repeat.to_step)
+    block = steps[first:last + 1]
+    out = [(n, s, 1) for n, s in steps[:last + 1]]
+    for topic in range(2, topics + 1):
+        out += [(n, s, topic) for n, s in block]
+    return out + [(n, s, 1) for n, s in steps[last + 1:]]
+
+
+def agenda(setup: Setup, start: Optional[datetime] = None, topics: int = 1) -> dict[str, Any]:
+    """Planned times use the top of each range, as the engine does; a method that repeats a
+    block per topic (snelle adviesrondes) shows it once per topic."""
     start = start or datetime.now().replace(second=0, microsecond=0)
     t = start
     rows = []
-    for i, step in enumerate(setup.method.steps, start=1):
+    for i, step, topic in _sequence(setup.method, topics):
         end = t + timedelta(minutes=step.planned_minutes)
         what = phrases.fill(step.cue, inbrenger=setup.inbrenger, procesbegeleider=setup.procesbegeleider)
         row = {
             "number": i,
             "id": step.id,
-            "title": step.title,
+            "title": step.title + (f" (onderwerp {topic})" if topic > 1 else ""),
+            "topic": topic,
             "minutes": minutes_json(step.minutes),
             "minutes_text": minutes_text(step.minutes),
             "minutes_default": step.minutes_default,
@@ -85,10 +102,10 @@ def dutch_date(day: datetime) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def invitation(setup: Setup, start: datetime, place: Optional[str] = None) -> str:
+def invitation(setup: Setup, start: datetime, place: Optional[str] = None, topics: int = 1) -> str:
     """The Dutch invitation to send the group: when, where, why, the programme with clock times,
     and how to prepare (the method's own preparation list)."""
-    plan = agenda(setup, start)
+    plan = agenda(setup, start, topics)
     method = setup.method
     lines = [f"Uitnodiging: {method.name}", ""]
     lines.append(f"Datum: {dutch_date(start)}")

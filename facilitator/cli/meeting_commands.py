@@ -36,10 +36,12 @@ def _service(ctx: CliContext):
 @click.option("--date", "date_text", default=None, help="Datum, bijvoorbeeld 2026-12-08 of 8-12-2026.")
 @click.option("--place", default=None, help="Waar de bijeenkomst is, voor de uitnodiging.")
 @click.option("--invite", is_flag=True, help="Schrijf een uitnodiging om rond te sturen.")
+@click.option("--topics", type=click.IntRange(1, 20), default=1,
+              help="Zoveel onderwerpen (snelle adviesrondes): de herhaalde stappen staan zo vaak in de tijden.")
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @click.pass_obj
 def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, start_time, date_text, place,
-         invite, as_json) -> None:
+         invite, topics, as_json) -> None:
     """De opzet van de bijeenkomst: elke stap met begin- en eindtijd (of, met --invite, de uitnodiging)."""
     from facilitator.plan import agenda, invitation
 
@@ -59,9 +61,9 @@ def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, 
             fail(f"Begintijd '{start_time}' begrijp ik niet; schrijf bijvoorbeeld 14:00.", code=2)
         start = start.replace(hour=t.hour, minute=t.minute)
     if invite:
-        click.echo(invitation(setup, start, place), nl=False)
+        click.echo(invitation(setup, start, place, topics), nl=False)
         return
-    data = agenda(setup, start)
+    data = agenda(setup, start, topics)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

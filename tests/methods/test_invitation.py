@@ -87,3 +87,20 @@ def test_the_cli_writes_the_invitation(tmp_path):
     assert "Datum: dinsdag 8 december 2026" in result.stdout and "Plaats: Zaal 2" in result.stdout
     bad = facilitator(tmp_path, "plan", "akad-casuistiek", "-p", ",".join(PEOPLE), "--date", "morgen", "--invite")
     assert bad.returncode == 2 and "Datum 'morgen' begrijp ik niet" in bad.stderr
+
+
+def test_the_plan_shows_the_repeated_block_per_topic():
+    from facilitator.plan import agenda
+
+    setup = make_setup(LIBRARY.get("snelle-adviesrondes"), PEOPLE, None, planning=True)
+    plan = agenda(setup, WHEN, topics=3)
+    # "Daarna herhaling stap 2 t/m 6 met het volgende onderwerp": 5 minutes once, then 15 per topic.
+    assert plan["end"] == "14:50" and plan["total_minutes"] == 50
+    numbers = [r["number"] for r in plan["steps"]]
+    assert numbers == [1, 2, 3, 4, 5, 6, 2, 3, 4, 5, 6, 2, 3, 4, 5, 6]
+    assert plan["steps"][6]["title"] == "Presentatie van het onderwerp (onderwerp 2)"
+    assert plan["steps"][6]["start"] == "14:20" and plan["steps"][11]["start"] == "14:35"
+    text = invitation(setup, WHEN, "Zaal 1", topics=2)
+    assert "Tijd: 14:00 tot 14:35 uur" in text and "(onderwerp 2)" in text
+    # Other methods do not repeat.
+    assert len(agenda(make_setup(LIBRARY.get("case-clinic"), PEOPLE, "Anna"), WHEN, topics=3)["steps"]) == 7
