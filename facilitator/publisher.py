@@ -40,7 +40,9 @@ class Audience:
         for effect in effects:
             if isinstance(effect, Say):
                 self.last_say = effect.text
-        view = build_view() if force_view or any(changes_view(e) for e in effects) else None
+        # Built only for screens that are open (a command's answer builds its own when none is).
+        shows = force_view or any(changes_view(e) for e in effects)
+        view = build_view() if shows and self.subscribers else None
         if self.subscribers and (effects or view is not None):
             update = Update(meeting_id, method, tuple(effects), view)
             for sub in list(self.subscribers):

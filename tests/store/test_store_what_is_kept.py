@@ -134,6 +134,19 @@ def test_a_command_builds_the_view_once_and_a_partial_never(tmp_path, lib, clock
     assert len(view_builds) == 1
 
 
+def test_without_screens_no_view_is_built_but_a_command_still_answers_with_one(tmp_path, lib, clock, view_builds):
+    service = MeetingService(tmp_path, lib, clock=clock)
+    mid = service.create("case-clinic", PEOPLE, "Anna")
+    service.command(mid, "start")
+    del view_builds[:]
+    service.feed(mid, SpeechActivity(True, clock.t))  # changes what a screen would show
+    clock.advance(3)
+    service.feed(mid, SpeechActivity(False, clock.t))
+    assert view_builds == []
+    answer = service.command(mid, "next_step")
+    assert answer["view"]["step"]["index"] == 1 and len(view_builds) == 1
+
+
 def test_asking_the_time_left_updates_every_screen(tmp_path, lib, clock):
     service = MeetingService(tmp_path, lib, clock=clock)
     mid = service.create("case-clinic", PEOPLE, "Anna")
