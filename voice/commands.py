@@ -32,6 +32,10 @@ class Settings:
     segment_slack: float = 0.8
     max_extra_words: int = 1
     fillers: frozenset[str] = frozenset()
+    # How recognizers spell our phrases: "ik pass", "volgen de stap", "nog 1 minuut" (spoken -> phrase words).
+    variants: Mapping[str, str] = field(default_factory=dict)
+    # Whisper's word probabilities run lower than Vosk's confidences for the same clear word.
+    whisper_min_confidence: float = 0.3
     # Decide when the speaker stops (voice activity end + hangover) on the decoder's partial,
     # instead of waiting 0.5-1 s more for Vosk's endpoint; the final result then only confirms.
     act_on_partials: bool = True
@@ -70,6 +74,7 @@ class CommandTable:
     def from_data(cls, data: Mapping[str, Any], *, source: str = "<data>") -> "CommandTable":
         raw = dict(data.get("settings", {}))
         raw["fillers"] = frozenset(normalize(f) for f in raw.get("fillers", ()))
+        raw["variants"] = {normalize(k): normalize(v) for k, v in dict(raw.get("variants", {})).items()}
         unknown = set(raw) - set(Settings.__dataclass_fields__)
         if unknown:
             raise ValueError(f"{source}: unknown setting(s) {sorted(unknown)}")
@@ -99,7 +104,27 @@ class CommandTable:
         return sorted(self.entries)
 
     def lookup(self, text: str) -> Optional[CommandPhrase]:
-        return self.entries.get(normalize(text))
+        return self.entries.get(" ".join(self.tokens(text)))
+
+    def tokens(self, text: str) -> list[str]:
+        """The words of `text` as our phrases spell them: normalized, variants replaced, fillers out."""
+        tokens = normalize(text).split()
+        variants = self.settings.variants
+        if variants:
+            longest = max(len(k.split()) for k in variants)
+            out, i = [], 0
+            while i < len(tokens):
+                for n in range(min(longest, len(tokens) - i), 0, -1):
+                    key = " ".join(tokens[i:i + n])
+                    if key in variants:
+                        out += variants[key].split()
+                        i += n
+                        break
+                else:
+                    out.append(tokens[i])
+                    i += 1
+            tokens = out
+        return [t for t in tokens if t not in self.settings.fillers]
 
 
 @lru_cache(maxsize=1)
@@ -173,10 +198,11 @@ class CommandSpotter:
         *,
         segment: Optional[tuple[float, float]] = None,
         transcript_words: Optional[Sequence[Word]] = None,
+        min_confidence: Optional[float] = None,
     ) -> Decision:
         s = self.table.settings
         text, words = _parse(result)
-        tokens = [t for t in normalize(text).split() if t not in s.fillers]
+        tokens = self.table.tokens(text)
         words = [w for w in words if normalize(w.word) not in s.fillers]
         if not tokens:
             return Decision(False, "empty")
@@ -193,7 +219,7 @@ class CommandSpotter:
         end = words[-1].end if words else None
         conf = round(sum(w.conf for w in words) / len(words), 3) if words else None
         base = dict(kind=entry.kind, phrase=entry.phrase, start=start, end=end, confidence=conf, args=entry.args)
-        if conf is not None and conf < s.min_confidence:
+        if conf is not None and conf < (s.min_confidence if min_confidence is None else min_confidence):
             return Decision(False, "low_confidence", **base)
         spoken = (end - start) if (start is not None and end is not None) else 0.0
         if spoken > s.max_seconds:

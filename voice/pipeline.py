@@ -33,17 +33,25 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from facilitator.events import Command, DeviceEvent, SpeechActivity, Tick, Utterance, Word
+from facilitator.events import Command, DeviceEvent, SpeechActivity, Tick, Utterance
 from voice.asr import CommandRecognizer, SpeechModel, TranscriptRecognizer
 from voice.audio import AudioFrame, FileSource
 from voice.commands import CommandSpotter, CommandTable, Decision, default_table
 from voice.errors import VoiceError
 from voice.gate import Gate
+from voice.segmenter import Segment, Segmenter
 from voice.vad import VoiceActivity
+from voice.whisper import WhisperRecognizer, WhisperWorker
 
 log = logging.getLogger(__name__)
 
 VoiceEvent = Union[SpeechActivity, Utterance, Command, DeviceEvent]
+
+# Scoring our phrases on a short segment's audio (Whisper's align): the best phrase must be
+# likely on its own and far more likely than the next one (measured: a spoken command scores
+# 0.1-0.3 and its runner-up 20x less; a Dutch sentence scores below 0.002 for every phrase).
+SCORE_ACCEPT = 0.05
+SCORE_MARGIN = 5.0
 
 
 @dataclass(frozen=True)
@@ -55,17 +63,19 @@ class Heard:
     decision: Optional[Decision] = None  # for commands: phrase, spoken span, confidence
 
 
-@dataclass
-class _Pending:
-    hit: Utterance        # grammar-mode (or transcript) result naming a phrase
-    seen_at: float
-
-
 class Listener:
-    """Feeds frames to voice activity and both recognizers; confirms commands; honours the gate.
+    """Voice activity cuts the audio into segments; each finished segment becomes one decision:
+    a spoken command, or transcript lines. Never both: a command's words are not content.
 
-    `source` is any iterable of AudioFrame (and DeviceEvent): MicSource, FileSource, or
-    frames from a test. `model=None` runs voice activity only.
+    Recognizers (Vosk, and Whisper on its worker thread) are fed only the segments' audio.
+    A segment's finals are held until the command decision; partials pass at once (they are
+    for the screen only). `source` is any iterable of AudioFrame (and DeviceEvent): MicSource,
+    FileSource, or frames from a test. `model=None` and `whisper=None` run voice activity only.
+
+    With `whisper` and no Vosk model, Whisper's text is the transcript. With both, Vosk's
+    lines go out at once and Whisper's text follows for the same line (same `id`). When
+    listening to a recording (`wait_for_whisper`, the default for a FileSource that is not
+    paced) the loop waits for Whisper; live, it never does and a full queue keeps Vosk's text.
     """
 
     def __init__(
@@ -73,38 +83,50 @@ class Listener:
         source: Iterable[Union[AudioFrame, DeviceEvent]],
         model: Optional[SpeechModel] = None,
         *,
+        whisper: Optional["WhisperRecognizer"] = None,
         commands: Optional[CommandTable] = None,
         gate: Optional[Gate] = None,
         vad: Optional[VoiceActivity] = None,
         partials: bool = True,
         use_grammar: Optional[bool] = None,
         tick_every: Optional[float] = None,
+        wait_for_whisper: Optional[bool] = None,
+        whisper_queue: int = 3,
     ):
         self.source = source
         self.model = model
+        self.whisper = whisper
         self.table = commands or default_table()
         self.spotter = CommandSpotter(self.table)
         self.gate = gate
-        self.vad = vad or VoiceActivity()
+        self.segmenter = Segmenter(vad)
+        self.vad = self.segmenter.vad
         self.partials = partials
         self.use_grammar = (model.grammar if model else False) if use_grammar is None else use_grammar
+        if wait_for_whisper is None:
+            wait_for_whisper = isinstance(source, FileSource) and not source.realtime
+        self.wait_for_whisper = wait_for_whisper
+        self.whisper_queue = whisper_queue
         self.rejected: deque[Decision] = deque(maxlen=100)  # recent non-commands, for diagnosis
         self.stats = {"frames": 0, "gated_frames": 0, "commands": 0, "rejected": 0, "finals": 0,
-                      "early": 0, "early_confirmed": 0, "early_unconfirmed": 0}
+                      "segments": 0, "whisper_lines": 0, "whisper_dropped": 0, "scored": 0}
         self._stopped = threading.Event()
-        self._pending: list[_Pending] = []
-        self._fired: dict[float, str] = {}  # speech segment start -> command kind already sent for it
-        # Speech segments a cue cut into: what is left of a sentence can look like a short command.
-        self._cut: set[float] = set()
+        self._held: list[Utterance] = []       # finals of the running segment, until the decision
+        self._held_grammar: list[Utterance] = []
+        self._released = False                 # the running segment is too long to be a command
         self._reopened_at: Optional[float] = None
-        self._recent_words: deque[Word] = deque(maxlen=200)
-        self._partial_words: tuple[Word, ...] = ()
         self._gated = False
         self._now = 0.0
+        self._worker: Optional[WhisperWorker] = None
+        self._lines_sent = False
         # A replay's only clock is the stream: Ticks through quiet stretches let time-driven
         # cues (warnings, the end of a silence) fall at their own stream time.
         self.tick_every = tick_every
         self._last_tick = 0.0
+
+    @property
+    def whisper_only(self) -> bool:
+        return self.whisper is not None and self.model is None
 
     def close(self) -> None:
         self._stopped.set()
@@ -115,10 +137,7 @@ class Listener:
     # -- the loop ----------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Heard]:
-        # Both recognizers live on the thread that iterates: Vosk recognizers must stay on one
-        # thread, and the command grammar costs ~1/8 of the transcript, so a second thread
-        # would save little and cost a thread hand-off per frame (ruinous when a virtual
-        # device floods the GIL with callbacks).
+        # The Vosk recognizers live on the thread that iterates (Vosk's rule); Whisper has its own.
         self._transcript = self._commands = None
         if self.model is not None:
             self._transcript = TranscriptRecognizer(self.model, partials=self.partials)
@@ -128,6 +147,8 @@ class Listener:
                 except VoiceError as err:
                     log.warning("%s", err.message)
                     self.use_grammar = False  # so transcript finals are spotted for commands instead
+        if self.whisper is not None:
+            self._worker = WhisperWorker(self.whisper, maxsize=self.whisper_queue)
         try:
             for item in self.source:
                 if self._stopped.is_set():
@@ -139,10 +160,16 @@ class Listener:
                     continue
                 yield from self._frame(item)
             yield from self._flush()
+            if self._worker is not None:
+                while self._worker.pending() > 0 and not self._stopped.is_set():
+                    yield from self._whisper_results(wait=True)
         finally:
+            if self._worker is not None:
+                self._worker.close()
             src_stats = getattr(self.source, "stats", None)
             if isinstance(src_stats, dict):
                 self.stats.update(src_stats)
+            self.stats["fed_seconds"] = round(self.segmenter.stats["fed_seconds"], 2)
 
     def _frame(self, frame: AudioFrame) -> Iterator[Heard]:
         self.stats["frames"] += 1
@@ -154,115 +181,158 @@ class Listener:
             self.stats["gated_frames"] += 1
             if not self._gated:
                 self._gated = True
-                if self.vad.speaking and self.vad.segment_start is not None:
-                    self._cut.add(self.vad.segment_start)
                 # End what was being said before the cue, so nothing heard later is glued onto it.
-                yield from self._flush()
+                yield from self._flush(cut=True)
             return
         if self._gated:
             self._reopened_at = frame.start
         self._gated = False
-        activities = self.vad.process(frame)
-        for activity in activities:
+        step = self.segmenter.process(frame)
+        for activity in step.activities:
             if activity.speaking and self._reopened_at is not None and activity.at - self._reopened_at < 0.1:
-                self._cut.add(activity.at)  # already talking when the cue ended
+                self.segmenter.mark_cut()  # already talking when the cue ended
             yield Heard(self._now, activity)
-        transcript = self._transcript.accept(frame) if self._transcript else []
-        grammar = self._commands.accept(frame) if self._commands else []
-        yield from self._results(transcript, grammar)
-        if self.table.settings.act_on_partials and any(not a.speaking for a in activities):
-            yield from self._early()
+        yield from self._feed(step.feed)
+        for seg in step.closed:
+            yield from self._segment_ended(seg)
+        if self._worker is not None:
+            yield from self._whisper_results(wait=False)
 
-    def _early(self) -> Iterator[Heard]:
-        """The speaker just stopped: if the decoder's partial is exactly a command, act now."""
-        seg = self.vad.segments[-1] if self.vad.segments else None
-        if seg is None or seg[0] in self._fired or seg[0] in self._cut or (
-                self._commands is None and self._transcript is None):
+    def _feed(self, frames: list[AudioFrame]) -> Iterator[Heard]:
+        s = self.table.settings
+        for f in frames:
+            for u in (self._transcript.accept(f) if self._transcript else []):
+                if u.final:
+                    self._held.append(u)
+                else:
+                    yield Heard(self._now, u)  # partials: for the screen only
+            if self._commands is not None:
+                self._held_grammar += self._commands.accept(f)
+        seg = self.segmenter.current
+        if seg is not None and not self._released and self._now - seg.start > s.max_seconds + s.segment_slack:
+            # Longer than any command: what is heard in it is content, no need to hold it.
+            self._released = True
+        if self._released and self._held:
+            yield from self._lines(self._held)
+            self._held = []
+
+    def _flush(self, cut: bool = False) -> Iterator[Heard]:
+        step = self.segmenter.flush(cut=cut)
+        for activity in step.activities:
+            yield Heard(self._now, activity)
+        for seg in step.closed:
+            yield from self._segment_ended(seg)
+
+    def _segment_ended(self, seg: Segment) -> Iterator[Heard]:
+        self.stats["segments"] += 1
+        finals = self._held + (self._transcript.flush() if self._transcript else [])
+        grammar = self._held_grammar + (self._commands.flush() if self._commands else [])
+        self._held, self._held_grammar = [], []
+        released, self._released = self._released, False
+        if self.whisper_only:
+            # Whisper's text decides; it comes from the worker, in order.
+            assert self._worker is not None
+            self._worker.submit(seg, bytes(seg.pcm), seg.audio_start, block=True)
+            if self.wait_for_whisper:
+                yield from self._whisper_results(wait=True)
             return
-        text = self._commands.partial_text() if self._commands else self._transcript.partial_text()
-        if not text:
+        self._lines_sent = False
+        if released or seg.piece:
+            yield from self._lines(finals)
+        else:
+            yield from self._decide(seg, finals, grammar)
+        if self._worker is not None and self._lines_sent:
+            # Both engines: Whisper gives this segment's line its text a moment later. Live, a full
+            # queue means the machine is behind: the line keeps Vosk's text.
+            key = (seg, tuple(u.id for u in finals))
+            if not self._worker.submit(key, bytes(seg.pcm), seg.audio_start, block=self.wait_for_whisper):
+                self.stats["whisper_dropped"] += 1
+            elif self.wait_for_whisper:
+                yield from self._whisper_results(wait=True)
+
+    def _whisper_results(self, wait: bool) -> Iterator[Heard]:
+        assert self._worker is not None
+        for job, utt in self._worker.results(wait=wait):
+            if isinstance(job.key, Segment):
+                yield from self._whisper_decided(job.key, utt)
+            elif utt is not None:
+                seg, ids = job.key
+                if ids:
+                    # The Vosk line(s) of this segment get Whisper's text under the first line's id.
+                    self.stats["whisper_lines"] += 1
+                    yield Heard(self._now, replace(utt, id=ids[0]))
+            if wait:
+                break
+
+    def _whisper_decided(self, seg: Segment, utt: Optional[Utterance]) -> Iterator[Heard]:
+        if utt is None:
             return
-        decision = self.spotter.judge(text, segment=seg,
-                                      transcript_words=self._words_in(seg) if self._commands else None)
+        if seg.piece:
+            yield from self._lines([utt])
+            return
+        decision = self.spotter.judge(utt, segment=(seg.start, seg.end),
+                                      min_confidence=self.table.settings.whisper_min_confidence)
+        if not decision.accepted and not seg.cut and self._worth_scoring(seg, utt):
+            decision = self._score(seg, decision)
+        yield from self._conclude(seg, decision, [utt])
+
+    def _worth_scoring(self, seg: Segment, utt: Utterance) -> bool:
+        s = self.table.settings
+        return seg.length <= s.max_seconds and len(utt.words) <= 3 and self.whisper is not None
+
+    def _score(self, seg: Segment, plain: Decision) -> Decision:
+        """Plain decoding missed: how likely is each of our phrases on this audio?"""
+        assert self.whisper is not None
+        self.stats["scored"] += 1
+        scores = sorted(self.whisper.score_phrases(bytes(seg.pcm), self.table.phrases).items(),
+                        key=lambda kv: -kv[1])
+        (best, p1), p2 = scores[0], (scores[1][1] if len(scores) > 1 else 0.0)
+        # "volgende" scores well on "volgende stap" too (the text stops early): when a longer phrase
+        # that starts with the best one is also likely, the audio does not say which: no command.
+        longer = max((p for ph, p in scores if ph != best and ph.startswith(best + " ")), default=0.0)
+        if p1 >= SCORE_ACCEPT and p1 >= SCORE_MARGIN * p2 and longer < 0.1 * p1:
+            entry = self.table.entries[best]
+            return Decision(True, "ok_scored", kind=entry.kind, phrase=best, start=seg.start, end=seg.end,
+                            confidence=round(p1, 3), args=entry.args)
+        return plain
+
+    def _decide(self, seg: Segment, finals: list[Utterance], grammar: list[Utterance]) -> Iterator[Heard]:
+        span = (seg.start, seg.end if seg.end is not None else self._now)
+        words = [w for u in finals for w in u.words]
+        if self.use_grammar:
+            decisions = [self.spotter.judge(g, segment=span, transcript_words=words) for g in grammar]
+        else:
+            text = " ".join(u.text for u in finals)
+            merged = Utterance(text, span[0], span[1], words=tuple(words)) if finals else None
+            decisions = [self.spotter.judge(merged, segment=span)] if merged else []
+        accepted = [d for d in decisions if d.accepted]
+        decision = accepted[0] if accepted else (decisions[0] if decisions else None)
+        if decision is None:
+            yield from self._lines(finals)  # grammar mode heard no phrase at all
+            return
+        yield from self._conclude(seg, decision, finals)
+
+    def _conclude(self, seg: Segment, decision: Decision, finals: list[Utterance]) -> Iterator[Heard]:
         if decision.accepted:
-            decision = replace(decision, start=seg[0], end=seg[1])
-            self._remember(seg[0], decision.kind)
+            # Where it was said is the voice-activity segment: a recognizer's word times right after
+            # a stretch it was not fed can drift into the padding.
+            decision = replace(decision, start=seg.start, end=seg.end if seg.end is not None else self._now)
+        if decision.accepted and seg.cut:
+            decision = replace(decision, accepted=False, reason="cut_by_cue")
+        if decision.accepted:
             self.stats["commands"] += 1
-            self.stats["early"] += 1
             yield Heard(self._now, decision.command(), decision)
+            return  # the command's words are not content: no line, no outcome
+        self.stats["rejected"] += 1
+        self.rejected.append(decision)
+        log.debug("not a command (%s)", decision.reason)  # never the words: nothing said is logged
+        yield from self._lines(finals)
 
-    def _flush(self) -> Iterator[Heard]:
-        for activity in self.vad.flush():
-            yield Heard(self._now, activity)
-        t = self._transcript.flush() if self._transcript else []
-        c = self._commands.flush() if self._commands else []
-        yield from self._results(t, c, final_check=True)
-
-    def _results(self, transcript: list[Utterance], grammar: list[Utterance], final_check: bool = False
-                 ) -> Iterator[Heard]:
-        for u in transcript:
-            if u.final:
-                self.stats["finals"] += 1
-                self._recent_words.extend(u.words)
-                self._partial_words = ()
-                if not self.use_grammar:
-                    self._pending.append(_Pending(u, self._now))  # no grammar: commands from the transcript
-            else:
-                self._partial_words = u.words
+    def _lines(self, finals: list[Utterance]) -> Iterator[Heard]:
+        self._lines_sent = self._lines_sent or bool(finals)
+        for u in finals:
+            self.stats["finals"] += 1
             yield Heard(self._now, u)
-        for g in grammar:
-            self._pending.append(_Pending(g, self._now))
-        yield from self._decide(force=final_check)
-
-    def _decide(self, force: bool) -> Iterator[Heard]:
-        settings = self.table.settings
-        still: list[_Pending] = []
-        for p in self._pending:
-            seg = self.vad.segment_around(p.hit.start, p.hit.end)
-            if seg is not None and seg[1] is None and not force:
-                # The speaker is still talking: wait for the end, unless that already makes it a sentence.
-                if self._now - seg[0] <= settings.max_seconds + settings.segment_slack:
-                    still.append(p)
-                    continue
-                seg = (seg[0], self._now)
-            if seg is not None and seg[1] is None:
-                seg = (seg[0], self._now)
-            if seg is not None and seg[0] in self._fired:
-                # Already acted on from the partial: the final only confirms (or, rarely, contradicts).
-                confirmed = self.spotter.judge(p.hit, segment=seg).kind == self._fired[seg[0]]
-                self.stats["early_confirmed" if confirmed else "early_unconfirmed"] += 1
-                if not confirmed:
-                    log.warning("spoken command %s acted on early was not confirmed by the final result", self._fired[seg[0]])
-                continue
-            decision = self.spotter.judge(
-                p.hit,
-                segment=seg,
-                transcript_words=self._words_in(seg or (p.hit.start, p.hit.end)) if self.use_grammar else None,
-            )
-            if decision.accepted and seg is not None and seg[0] in self._cut:
-                decision = replace(decision, accepted=False, reason="cut_by_cue")
-            if decision.accepted:
-                if seg is not None:
-                    self._remember(seg[0], decision.kind)
-                self.stats["commands"] += 1
-                yield Heard(self._now, decision.command(), decision)
-            else:
-                self.stats["rejected"] += 1
-                self.rejected.append(decision)
-                log.debug("not a command (%s)", decision.reason)  # never the words: nothing said is logged
-        self._pending = still
-
-    def _remember(self, segment_start: float, kind: str) -> None:
-        self._fired[segment_start] = kind
-        if len(self._fired) > 100:  # a meeting has thousands of segments; only recent ones matter
-            for key in sorted(self._fired)[:50]:
-                del self._fired[key]
-            self._cut = {t for t in self._cut if t >= segment_start - 600}
-
-    def _words_in(self, span: tuple[float, float]) -> list[Word]:
-        lo, hi = span[0] - 0.2, span[1] + 0.2
-        words = list(self._recent_words) + list(self._partial_words)
-        return [w for w in words if w.end > lo and w.start < hi]
 
 
 def replay(path: Union[str, Path], model: Optional[SpeechModel] = None, *, realtime: bool = False,

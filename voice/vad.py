@@ -56,13 +56,32 @@ class EnergyDetector:
         return speech
 
 
+class RoomDetector:
+    """WebRTC's verdict, but only for frames clearly louder than the room's noise floor.
+
+    WebRTC alone calls a faint steady noise floor (a fan, about -60 dBFS) speech in the pauses
+    after a sentence, so a segment never closes and a command said a second later is glued to
+    the sentence. The energy check alone calls a door or a cough speech; together they hold.
+    """
+
+    def __init__(self, margin_db: float = 9.0):
+        self.webrtc = WebRtcDetector()
+        self.energy = EnergyDetector(margin_db=margin_db, min_dbfs=-62.0)
+
+    def is_speech(self, pcm: bytes) -> bool:
+        loud = self.energy.is_speech(pcm)  # always, so the floor keeps learning
+        return loud and self.webrtc.is_speech(pcm)
+
+
 def make_detector(kind: str = "auto") -> Detector:
-    if kind in ("auto", "webrtc"):
+    if kind in ("auto", "room"):
         try:
-            return WebRtcDetector()
+            return RoomDetector()
         except ImportError:
-            if kind == "webrtc":
+            if kind == "room":
                 raise
+    if kind == "webrtc":
+        return WebRtcDetector()
     return EnergyDetector()
 
 

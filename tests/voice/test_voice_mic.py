@@ -95,6 +95,7 @@ for heard in listener:
         out["finals"] += 1
 out["first_speech"] = first
 out["stats"] = listener.stats
+out["rejected"] = [(d.reason, d.phrase, d.start, d.end) for d in listener.rejected]
 out["mic"] = mic.stats
 print(json.dumps(out))
 """
@@ -113,13 +114,13 @@ def test_virtual_microphone_drives_the_listener(tmp_path, pcm_of, ko_model_path,
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["device"] == "vmic"
-    assert [c[0] for c in out["commands"]] == ["pause", "pass", "resume"]
+    assert [c[0] for c in out["commands"]] == ["pause", "pass", "resume"], json.dumps(out)
     assert all(c[1] == "voice" for c in out["commands"])
     # Stream times come from the microphone clock: align on the first speech onset.
     shift = out["first_speech"] - marks[0][1]
     for (_, _, start), (_, t0, t1) in zip(out["commands"], marks[1:]):
         assert t0 - 0.3 <= start - shift <= t1
-    assert out["speech"] == len(script) and out["finals"] >= 3
+    assert out["speech"] == len(script) and out["finals"] >= 1  # the commands' words are no lines
     assert out["stats"]["frames"] * 0.03 >= seconds - 0.03
     assert out["mic"]["dropped_frames"] == 0 and out["mic"]["reconnects"] == 0
 

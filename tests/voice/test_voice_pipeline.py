@@ -68,19 +68,35 @@ def test_commands_are_decided_when_the_speaker_stops(heard, meeting):
     _, marks = meeting
     command_marks = [m for i, m in enumerate(marks) if i not in SENTENCES]
     for h, (_, _, end) in zip(commands(items), command_marks):
-        # Voice activity ends 300 ms (the hangover) after the last word; the partial decides then.
+        # Voice activity ends 300 ms (the hangover) after the last word; the segment is decided then,
+        # not when Vosk's own endpointing would close the utterance.
         assert h.at - end <= listener.vad.hangover + 0.2
-    assert listener.stats["early"] == len(EXPECTED)
-    assert listener.stats["early_confirmed"] == len(EXPECTED) and listener.stats["early_unconfirmed"] == 0
 
 
-def test_without_partials_the_final_result_decides(meeting, ko_model, heard):
-    pcm, _ = meeting
-    early = [h.at for h in commands(heard[0])]
-    listener = Listener(frames_from_pcm(pcm), ko_model, commands=ko_table(act_on_partials=False))
-    found = commands(list(listener))
-    assert [h.event.kind for h in found] == EXPECTED and listener.stats["early"] == 0
-    assert all(late.at > at + 0.2 for late, at in zip(found, early))
+def test_a_commands_words_never_become_a_line(meeting, heard):
+    """The listener holds a segment's finals until the command decision: a command is a Command, never
+    also a transcript line, while the sentences are lines. (Without grammar mode: tests/voice/
+    test_voice_whisper.py, on Dutch, since free-form Korean on espeak never spells a phrase exactly.)"""
+    _, marks = meeting
+    items = heard[0]
+    found = commands(items)
+    assert [h.event.kind for h in found] == EXPECTED
+    finals = [h.event for h in items if isinstance(h.event, Utterance) and h.event.final]
+    for h in found:
+        s, e = h.decision.start, h.decision.end
+        assert not any(u.start < e and u.end > s for u in finals), h.decision
+    for i in SENTENCES:
+        _, start, end = marks[i]
+        assert any(start - 0.3 <= u.start and u.end <= end + 0.5 for u in finals)
+
+
+def test_quiet_stretches_are_not_fed_to_the_recognizer(heard, meeting):
+    pcm, marks = meeting
+    _, listener = heard
+    spoken = sum(end - start for _, start, end in marks)
+    # Only speech (plus 0.3 s before and the hangover after each segment) reaches Vosk.
+    assert listener.stats["fed_seconds"] <= spoken + len(marks) * 0.8
+    assert listener.stats["fed_seconds"] < 0.8 * len(pcm) / 32000
 
 
 def test_a_phrase_inside_a_sentence_is_not_a_command(heard, meeting):
@@ -89,7 +105,8 @@ def test_a_phrase_inside_a_sentence_is_not_a_command(heard, meeting):
     for i in SENTENCES:
         _, start, end = marks[i]
         assert not any(start - 0.2 <= h.decision.start <= end for h in commands(items))
-    assert {d.reason for d in listener.rejected} & {"inside_sentence", "not_a_command"}
+    # A segment longer than any command is content at once: it is never judged as a command.
+    assert listener.stats["commands"] == len(EXPECTED)
 
 
 def test_events_come_in_stream_time_order(heard):
@@ -116,7 +133,7 @@ def test_transcript_has_partials_and_finals_with_word_times(heard, meeting):
     utts = [h.event for h in items if isinstance(h.event, Utterance)]
     finals = [u for u in utts if u.final]
     assert any(not u.final for u in utts)
-    assert len(finals) >= len(SCRIPT) - 2  # free-form Korean on espeak is poor, but it hears the lines
+    assert len(finals) >= len(SENTENCES)  # the commands' own words are no lines (see above)
     for u in finals:
         assert u.words and u.start == u.words[0].start and u.end == u.words[-1].end
         assert any(start - 0.3 <= u.start and u.end <= end + 0.5 for _, start, end in marks), u

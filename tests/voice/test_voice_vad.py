@@ -7,7 +7,7 @@ import pytest
 
 from facilitator.events import SpeechActivity
 from voice.audio import frames_from_pcm
-from voice.vad import EnergyDetector, VoiceActivity, WebRtcDetector, make_detector
+from voice.vad import EnergyDetector, RoomDetector, VoiceActivity, WebRtcDetector, make_detector
 from voice_helpers import silence, speech_end
 
 
@@ -63,5 +63,20 @@ def test_a_click_is_not_a_speaker():
     assert run(VoiceActivity(EnergyDetector()), silence(1) + click + silence(1)) == []
 
 
-def test_webrtcvad_is_the_default_detector():
-    assert isinstance(make_detector(), WebRtcDetector)
+def test_webrtcvad_above_the_noise_floor_is_the_default_detector():
+    detector = make_detector()
+    assert isinstance(detector, RoomDetector) and isinstance(detector.webrtc, WebRtcDetector)
+
+
+def test_a_pause_in_a_faint_steady_noise_floor_ends_the_segment(pcm_of):
+    """A faint fan (about -61 dBFS) under everything: the pause after a sentence still ends it, so a
+    command said a second later is a segment of its own (the end-to-end case: tests/e2e/test_room_noise.py)."""
+    rng = np.random.default_rng(5)
+    sentence = np.frombuffer(pcm_of("Ik denk dat we dit anders moeten aanpakken.", "nl"), dtype="<i2")
+    word = np.frombuffer(pcm_of("volgende", "nl"), dtype="<i2")
+    parts = [np.zeros(8000, "<i2"), sentence, rng.normal(0, 30, 16000).astype("<i2"), word,
+             rng.normal(0, 30, 24000).astype("<i2")]
+    pcm = np.concatenate(parts).astype("<i2")
+    floor = rng.normal(0, 30, pcm.size)
+    pcm = np.clip(pcm + floor, -32768, 32767).astype("<i2").tobytes()
+    assert [a.speaking for a in run(VoiceActivity(RoomDetector()), pcm)] == [True, False, True, False]
