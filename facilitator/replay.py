@@ -12,6 +12,7 @@ from facilitator.wiring import command_table
 
 
 def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *, model_path: Optional[str] = None,
+                     engine: str = "auto",
                      commands_path: Optional[str] = None, cues_dir: Optional[Path] = None,
                      data_dir: Optional[Path] = None, progress: Optional[Callable[[float], None]] = None,
                      ticker: Optional[Ticker] = None, voice_engine: str = "auto",
@@ -22,13 +23,14 @@ def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *
     so the replay can be listened to. Returns counts for the caller to report.
     """
     from voice.errors import VoiceError
-    from voice.asr import load_model
     from voice.pipeline import replay
+    from voice.transcribe import load_engines
 
     notices: list[str] = []
-    model = None
+    model = whisper = None
     try:
-        model = load_model(model_path)
+        engines = load_engines(engine, model_path)
+        model, whisper = engines.vosk, engines.whisper
     except VoiceError as err:
         notices.append(f"Geen spraakherkenning: {err.message}")
     writer = _CueWriter(cues_dir, data_dir, voice_engine, voice_name, notices) if cues_dir else None
@@ -39,7 +41,7 @@ def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *
         service.command(meeting_id, "start", source="replay")
     from facilitator.events import Tick
 
-    listener = replay(path, model, commands=command_table(commands_path), tick_every=0.25)
+    listener = replay(path, model, whisper=whisper, commands=command_table(commands_path), tick_every=0.25)
     ticker = ticker or Ticker(service, stream=clock)  # the stream is the clock: no ticking thread
     for heard in listener:
         ticker.advance(heard.at)

@@ -27,6 +27,7 @@ class RoomSettings:
     speak: bool = False                   # say the cues (espeak-ng through the speech worker)
     listen: bool = False                  # hear the room (microphone and recogniser)
     model_path: Optional[str] = None      # None: $FACILITATOR_MODEL or the default model
+    engine: str = "auto"                  # recogniser: auto (Vosk and/or Whisper, what is there), vosk, whisper
     device: Optional[str] = None          # microphone name or number
     commands_path: Optional[str] = None   # own spoken command table
     recording: Optional[Path] = None      # replay this recording on its own clock instead of the room
@@ -55,7 +56,8 @@ class Room:
             self.voice = VoiceRoom(self.service, settings.data_dir, model_path=settings.model_path,
                                    device=settings.device, speak=settings.speak, listen=settings.listen,
                                    commands_path=settings.commands_path, speaker_options=settings.speaker_options,
-                                   voice_engine=settings.voice_engine, voice_name=settings.voice_name)
+                                   voice_engine=settings.voice_engine, voice_name=settings.voice_name,
+                                   engine=settings.engine)
         self._stopped = False
 
     @property
@@ -92,6 +94,7 @@ class Room:
         s = self.settings
         assert s.recording is not None and self.clock is not None, "a room without a recording has no replay"
         return replay_recording(self.service, meeting_id, self.clock, s.recording, model_path=s.model_path,
+                                engine=s.engine,
                                 commands_path=s.commands_path, cues_dir=s.cues_dir, data_dir=s.data_dir,
                                 progress=progress, ticker=self.ticker, voice_engine=s.voice_engine,
                                 voice_name=s.voice_name)

@@ -124,7 +124,8 @@ class VoiceRoom:
     def __init__(self, service, data_dir: Path, *, meeting_id: Optional[str] = None, model_path: Optional[str] = None,
                  device: Optional[str] = None, speak: bool = True, listen: bool = True, rate: int = 160,
                  volume: float = 1.0, commands_path: Optional[str] = None,
-                 speaker_options: Optional[dict] = None, voice_engine: str = "auto", voice_name: Optional[str] = None):
+                 speaker_options: Optional[dict] = None, voice_engine: str = "auto", voice_name: Optional[str] = None,
+                 engine: str = "auto"):
         from voice.gate import Gate
 
         self.service = service
@@ -136,6 +137,8 @@ class VoiceRoom:
         self.data_dir = Path(data_dir)
         self.meeting_id = meeting_id
         self.model_path = model_path
+        self.engine = engine
+        self.whisper = None
         self.device = device
         self.speak = speak
         self.listen = listen
@@ -191,10 +194,11 @@ class VoiceRoom:
                 self._notice("speech", f"Spraak staat uit: {_sentence(exc)}")
         if self.listen:
             from voice.errors import VoiceError
-            from voice.asr import load_model
+            from voice.transcribe import load_engines
 
             try:
-                self.model = load_model(self.model_path)
+                engines = load_engines(self.engine, self.model_path)
+                self.model, self.whisper = engines.vosk, engines.whisper
             except VoiceError as err:
                 self._notice("model", f"Geen spraakherkenning: {err.message}")
         with self._lock:
@@ -233,10 +237,11 @@ class VoiceRoom:
                     self._enter(VoiceState.MANUAL)
                 return
             self._notice("mic", None)
-            self._listener = Listener(mic, self.model, gate=self._gate, commands=command_table(self.commands_path))
+            self._listener = Listener(mic, self.model, whisper=self.whisper, gate=self._gate,
+                                      commands=command_table(self.commands_path))
             self._listening = listen_in_background(self._listener,
                                                    lambda heard, mid=meeting_id: self._heard(heard.event, mid))
-            heard = self.model is not None
+            heard = self.model is not None or self.whisper is not None
             if self.state is not VoiceState.STARTING:  # while starting, the model is not there yet
                 self._enter(VoiceState.LISTENING if heard else VoiceState.MANUAL)
             self.service.set_listening(meeting_id, heard)

@@ -98,6 +98,26 @@ def check_model(model_path: Optional[os.PathLike | str] = None) -> Check:
     return Check("Spraakmodel", True, f"{path} ({mode})")
 
 
+def check_whisper(whisper_path: Optional[os.PathLike | str] = None) -> Check:
+    from voice.whisper_models import DEFAULT_WHISPER, pypi_base_installed, resolve_whisper_path, whisper_problems
+
+    path = resolve_whisper_path(whisper_path, allow_pypi=False)
+    if path is None:
+        if pypi_base_installed():
+            return Check("Whisper-model", True, "alleen het testmodel uit de Python-pakketten (gebruik --engine "
+                         f"whisper), of haal het op met `facilitator models download {DEFAULT_WHISPER}`")
+        return Check("Whisper-model", False, "Geen Whisper-model: Vosk alleen geeft de tekst; haal het op met "
+                     f"`facilitator models download {DEFAULT_WHISPER}` voor betere Nederlandse regels.")
+    problems = whisper_problems(path)
+    if problems:
+        return Check("Whisper-model", False, " ".join(problems))
+    try:
+        import faster_whisper  # noqa: F401
+    except ImportError:
+        return Check("Whisper-model", False, f"{path} is er, maar faster-whisper ontbreekt: voer scripts/setup uit.")
+    return Check("Whisper-model", True, f"{path} (regels krijgen hun tekst van Whisper)")
+
+
 def check_data_dir(data_dir: Optional[os.PathLike | str]) -> Check:
     if data_dir is None:
         return Check("Gegevensmap", False, "Geen gegevensmap opgegeven: gebruik --data-dir of $FACILITATOR_DATA_DIR.",
@@ -122,7 +142,7 @@ def run_checks(data_dir: Optional[os.PathLike | str] = None, model_path: Optiona
     checks: list[Callable[[], Check]] = [
         check_portaudio, check_input_devices, check_espeak,
         *( [check_tts_render] if render else [] ),
-        check_ffmpeg, lambda: check_model(model_path), lambda: check_data_dir(data_dir),
+        check_ffmpeg, lambda: check_model(model_path), check_whisper, lambda: check_data_dir(data_dir),
     ]
     results = []
     for run in checks:

@@ -43,8 +43,8 @@ def load_engines(engine: str = "auto", model_path: Optional[os.PathLike | str] =
                  whisper_path: Optional[os.PathLike | str] = None) -> Engines:
     """Load what `engine` asks for. `auto`: Vosk when its model is there, Whisper when its model is there.
 
-    For `vosk` or `whisper` alone a missing model raises VoiceError; for `auto` it becomes a notice.
-    With `--engine whisper`, `model_path` names the Whisper folder.
+    For `vosk` or `whisper` alone a missing model raises VoiceError; so does `auto` when neither
+    is there (with Vosk's sentence). With `--engine whisper`, `model_path` names the Whisper folder.
     """
     if engine not in ENGINES:
         raise VoiceError("unknown_engine", f"Onbekende spraakherkenner {engine!r}: kies auto, vosk of whisper.")
@@ -63,11 +63,15 @@ def load_engines(engine: str = "auto", model_path: Optional[os.PathLike | str] =
     if engine in ("auto", "whisper"):
         explicit = whisper_path or (model_path if engine == "whisper" else None)
         try:
-            out.whisper = WhisperRecognizer(require_whisper_dir(resolve_whisper_path(explicit)))
+            found = resolve_whisper_path(explicit, allow_pypi=engine == "whisper" or bool(explicit))
+            if found is not None or engine == "whisper":
+                out.whisper = WhisperRecognizer(require_whisper_dir(found))
         except VoiceError as err:
             if engine == "whisper":
                 raise
             out.notices.append(err.message)
+    if out.vosk is None and out.whisper is None:
+        raise VoiceError("model_missing", out.notices[0] if out.notices else "Geen spraakmodel gevonden.")
     return out
 
 

@@ -150,9 +150,12 @@ def pypi_base_model(cache: Optional[Path] = None) -> Optional[Path]:
     return target
 
 
-def resolve_whisper_path(explicit: Optional[os.PathLike | str] = None, models_dir: Optional[Path] = None
-                         ) -> Optional[Path]:
-    """The Whisper model folder to use, or None when there is none (then Whisper stays off)."""
+def resolve_whisper_path(explicit: Optional[os.PathLike | str] = None, models_dir: Optional[Path] = None,
+                         *, allow_pypi: bool = True) -> Optional[Path]:
+    """The Whisper model folder to use, or None when there is none (then Whisper stays off).
+
+    The PyPI halves are a test asset: `--engine auto` does not pick them up by itself (a room with
+    the Korean test model would get Dutch Whisper text), `--engine whisper` does."""
     if explicit:
         return Path(explicit).expanduser()
     env = os.environ.get(ENV_WHISPER_MODEL)
@@ -164,7 +167,7 @@ def resolve_whisper_path(explicit: Optional[os.PathLike | str] = None, models_di
     for name in KNOWN_WHISPER:
         if not whisper_problems(folder / name):
             return folder / name
-    return pypi_base_model()
+    return pypi_base_model() if allow_pypi else None
 
 
 def require_whisper_dir(path: Optional[Path]) -> Path:

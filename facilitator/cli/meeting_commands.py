@@ -116,12 +116,15 @@ def _date(text: str, base: datetime) -> datetime:
               "of als --voice of --voice-engine is gegeven).")
 @voice_options
 @click.option("--model", "model_path", default=None, help="Map van het Vosk-model (of $FACILITATOR_MODEL).")
+@click.option("--engine", type=click.Choice(["auto", "vosk", "whisper"]), default="auto", show_default=True,
+              help="Spraakherkenner: auto (Vosk voor commando's, Whisper geeft elke regel daarna zijn tekst, "
+                   "wat er is), vosk of whisper.")
 @click.option("--device", default=None, help="Microfoon: naam of nummer (zie 'facilitator devices').")
 @click.option("--commands", "commands_path", default=None,
               help="Eigen bestand met gesproken commando's (of $FACILITATOR_COMMANDS).")
 @click.pass_obj
 def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, hulpvraag, resume_id, auto_advance,
-        audio, cues_dir, no_voice, voice_engine, voice_name, model_path, device, commands_path) -> None:
+        audio, cues_dir, no_voice, voice_engine, voice_name, model_path, device, commands_path, engine) -> None:
     """Leid een bijeenkomst vanaf de laptop: met toetsen, stem, of een opname."""
     import sys
 
@@ -142,7 +145,7 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
     ensure_private_dir(ctx.data_dir)
     room = Room(RoomSettings(ctx.data_dir, ctx.library, speak=live_voice, listen=live_voice, model_path=model_path,
                              device=device, commands_path=commands_path, recording=audio, cues_dir=cues_dir,
-                             voice_engine=voice_engine, voice_name=voice_name))
+                             voice_engine=voice_engine, voice_name=voice_name, engine=engine))
     try:
         for notice in room.notices:
             click.echo(notice, err=True)

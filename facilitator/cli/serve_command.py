@@ -96,13 +96,17 @@ def can_open_browser() -> bool:
 @click.option("--no-voice", is_flag=True, help="Geen aanwijzingen uitspreken en de ruimte niet beluisteren.")
 @voice_options
 @click.option("--model", "model_path", default=None, help="Map van het Vosk-model (of $FACILITATOR_MODEL).")
+@click.option("--engine", type=click.Choice(["auto", "vosk", "whisper"]), default="auto", show_default=True,
+              help="Spraakherkenner: auto (Vosk voor commando's, Whisper geeft elke regel daarna zijn tekst, "
+                   "wat er is), vosk of whisper.")
 @click.option("--device", default=None, help="Microfoon: naam of nummer (zie 'facilitator devices').")
 @click.option("--commands", "commands_path", default=None,
               help="Eigen bestand met gesproken commando's (of $FACILITATOR_COMMANDS).")
 @click.pass_obj
 def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], threads: int, no_browser: bool,
           no_voice: bool, voice_engine: str, voice_name: Optional[str], model_path: Optional[str],
-          device: Optional[str], commands_path: Optional[str]) -> None:
+          device: Optional[str], commands_path: Optional[str],
+          engine: str) -> None:
     """Start het dashboard in de browser (standaard alleen op deze computer)."""
     from waitress import create_server
 
@@ -116,7 +120,7 @@ def serve(ctx: CliContext, host: str, port: int, allow_hosts: tuple[str, ...], t
     data_dir = ensure_private_dir(ctx.data_dir)
     room = Room(RoomSettings(data_dir, ctx.library, speak=not no_voice, listen=not no_voice, model_path=model_path,
                              device=device, commands_path=commands_path, voice_engine=voice_engine,
-                             voice_name=voice_name))
+                             voice_name=voice_name, engine=engine))
     service = room.service
     for notice in room.notices:
         click.echo(notice, err=True)

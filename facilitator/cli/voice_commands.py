@@ -63,8 +63,6 @@ def transcribe(file: Path, engine: str, as_json: bool, as_srt: bool, model_path:
     try:
         total = FileSource(file).duration
         engines = load_engines(engine, model_path)
-        if engines.vosk is None and engines.whisper is None:
-            raise VoiceError("model_missing", "Geen spraakmodel gevonden: " + " ".join(engines.notices))
         table = CommandTable.load(commands_path) if commands_path else None
         bar_format = "{l_bar}{bar}| {n:.0f}/{total:.0f} s [{elapsed}<{remaining}]" if total else None
         with tqdm(total=total, unit="s", desc=file.name, disable=not progress, file=sys.stderr,

@@ -35,9 +35,6 @@ def command(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     if (kind in STEP_CHANGING and cmd.source == "voice" and options.step_commands_by == "procesbegeleider"
             and state.setup.procesbegeleider and cmd.by != state.setup.procesbegeleider):
         return cues.reject(state, out, kind, "Alleen de procesbegeleider kan van stap wisselen.")
-    spoken = cmd.args.get("spoken")
-    if cmd.source == "voice" and isinstance(spoken, (list, tuple)) and len(spoken) == 2:
-        state = speech.forget_command_words(state, float(spoken[0]), float(spoken[1]))
     handler = _HANDLERS.get(kind)
     if handler is None:
         return cues.reject(state, out, kind, f"Onbekende opdracht '{kind}'.")

@@ -10,10 +10,9 @@ from dataclasses import replace
 from typing import Optional
 
 from facilitator.events import Effect, Heard, OutcomeNoted, SpeechActivity, Utterance
-from facilitator.engine.state import GROUP, Attribution, Line, Span, State, Stretch
+from facilitator.engine.state import GROUP, Attribution, Line, State, Stretch
 
 _KEEP_ATTRIBUTIONS = 32
-_KEEP_COMMAND_SPANS = 8
 
 
 def _current(state: State) -> tuple[str, Optional[int], Optional[str]]:
@@ -110,10 +109,17 @@ def utterance(state: State, utt: Utterance, now: float, out: list[Effect]) -> St
     if not text or not step.transcribe or step.silence:
         # Silence and untranscribed steps: speech counts as activity only, never as text.
         return state
-    if utt.id is not None and any(line.source_id == utt.id for line in state.transcript):
-        return state  # already stored: a replayed or re-sent utterance
-    if _within_command(state.speech.command_spans, utt.start, utt.end):
-        return state  # "ik pas", "volgende": a command, not what someone said
+    if utt.id is not None:
+        index = next((i for i in range(len(state.transcript) - 1, -1, -1)
+                      if state.transcript[i].source_id == utt.id), None)
+        if index is not None:
+            # Re-sent (a replay) or revised: Whisper gives a Vosk line its text a moment later.
+            # A line someone corrected by hand keeps their text. (Whether words are a command is the
+            # listener's decision: a command's words never arrive here as an utterance.)
+            line = state.transcript[index]
+            if line.corrected or line.text == text:
+                return state
+            return replace_line(state, index, text=text)
     number = state.speech.lines_made + 1
     line = Line(id=f"u{number}", step_index=said.step_index, speaker=said.speaker, text=text,
                 start=utt.start, end=utt.end, type=said.item, turn_id=said.turn_id, source_id=utt.id)
@@ -148,26 +154,3 @@ def replace_line(state: State, index: int, **changes) -> State:
     lines = list(state.transcript)
     lines[index] = replace(lines[index], **changes)
     return state.evolve(speech=state.speech.evolve(transcript=tuple(lines)))
-
-
-def _within_command(spans: tuple[Span, ...], start: float, end: float) -> bool:
-    """True when most of [start, end] was a spoken command."""
-    length = max(end - start, 0.05)
-    for span in spans:
-        overlap = min(end, span.end + 0.3) - max(start, span.start - 0.3)
-        if overlap >= 0.5 * length:
-            return True
-    return False
-
-
-def forget_command_words(state: State, start: float, end: float) -> State:
-    """A spoken command's own words are no content: drop a line already made of them, and
-    remember the span for a final result that arrives after the command."""
-    talk = state.speech
-    spans = (talk.command_spans + (Span(start, end),))[-_KEEP_COMMAND_SPANS:]
-    recent = talk.transcript[-3:]
-    keep = tuple(line for line in recent
-                 if line.type == "notitie" or not _within_command((Span(start, end),), line.start, line.end))
-    if len(keep) != len(recent):
-        return state.evolve(speech=talk.evolve(command_spans=spans, transcript=talk.transcript[:-3] + keep))
-    return state.evolve(speech=talk.evolve(command_spans=spans))

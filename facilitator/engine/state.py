@@ -16,7 +16,7 @@ from facilitator.engine.setup import Options, Setup, SetupError, make_setup
 
 __all__ = [
     "GROUP", "Attribution", "Candidate", "Moment", "Failure", "Health", "Line", "Mark", "MarkNote", "Options", "Outcome", "Outcomes", "Pass",
-    "RoundState", "Setup", "SetupError", "Span", "Speech", "State", "Status", "StepRecord", "Stretch", "Timer",
+    "RoundState", "Setup", "SetupError", "Speech", "State", "Status", "StepRecord", "Stretch", "Timer",
     "make_setup",
 ]
 
@@ -111,14 +111,6 @@ class Stretch:
 
 
 @dataclass(frozen=True)
-class Span:
-    """Stream seconds in which a command was spoken."""
-
-    start: float
-    end: float
-
-
-@dataclass(frozen=True)
 class Speech(_Evolving):
     """Who has the word, who talked how long, and what was said."""
 
@@ -128,7 +120,6 @@ class Speech(_Evolving):
     since: Optional[float] = None    # someone is talking since then (voice activity)
     who: Optional[str] = None        # ... and it is booked on them
     booked: tuple[Stretch, ...] = ()
-    command_spans: tuple[Span, ...] = ()  # recent spoken commands: their words are no content
     transcript: tuple[Line, ...] = ()
     lines_made: int = 0              # numbers transcript lines; a removed line's id is never reused
 
