@@ -32,7 +32,8 @@ class KnownModel:
     commercial_use: bool
     grammar: bool           # has graph/HCLr.fst, so spoken commands use grammar mode
     description: str        # Dutch: shown to users
-    sha256: Optional[str] = None  # the publisher lists none; zip CRCs are checked instead
+    unpacked_mb: int = 0    # what the zip unpacks to, about; more than twice that is refused (a zip bomb)
+    sha256: Optional[str] = None  # the publisher lists none; the size, zip CRCs and unpacked size are checked
 
     @property
     def url(self) -> str:
@@ -41,12 +42,14 @@ class KnownModel:
 
 KNOWN_MODELS: dict[str, KnownModel] = {m.name: m for m in (
     KnownModel(DEFAULT_MODEL, 39, "Apache-2.0", True, True,
-               "Klein Nederlands model (standaard): snel, weinig geheugen, herkent commando's in grammaticamodus."),
+               "Klein Nederlands model (standaard): snel, weinig geheugen, herkent commando's in grammaticamodus.",
+               unpacked_mb=80),
     KnownModel("vosk-model-nl-spraakherkenning-0.6-lgraph", 100, "CC BY-NC-SA 4.0", False, True,
-               "Groter Nederlands model (Kaldi_NL) met kleine grafiek; alleen niet-commercieel gebruik."),
+               "Groter Nederlands model (Kaldi_NL) met kleine grafiek; alleen niet-commercieel gebruik.",
+               unpacked_mb=300),
     KnownModel("vosk-model-nl-spraakherkenning-0.6", 860, "CC BY-NC-SA 4.0", False, False,
                "Groot Nederlands model (Kaldi_NL), nauwkeuriger maar traag en zwaar; alleen niet-commercieel "
-               "gebruik; commando's dan via de transcriptie."),
+               "gebruik; commando's dan via de transcriptie.", unpacked_mb=2600),
 )}
 
 
@@ -178,10 +181,14 @@ def download_model(
     models_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir, prefix=f".{name}.") as tmp:
         zip_path = Path(tmp) / f"{name}.zip"
-        digest = _fetch(url, zip_path, timeout=timeout, progress=progress, by_hand=by_hand)
+        from voice.whisper_download import fetch_checked
+
+        limit = int(known.size_mb * 1.25 * 1024 * 1024)  # the listed size, with room for a republished zip
+        digest = fetch_checked(url, zip_path, size=None, limit=limit, timeout=timeout, progress=progress,
+                               by_hand=by_hand)
         if known.sha256 and digest != known.sha256:
             raise VoiceError("download_failed", f"De controlesom van {name}.zip klopt niet; {by_hand}.")
-        unpacked = _unpack(zip_path, Path(tmp) / "unpacked", by_hand)
+        unpacked = _unpack(zip_path, Path(tmp) / "unpacked", by_hand, max_bytes=2 * known.unpacked_mb * 1024 * 1024)
         check = check_model_dir(unpacked)
         if not check.ok:
             raise VoiceError("download_failed", f"Het gedownloade {name} is geen bruikbaar model "
@@ -223,10 +230,17 @@ def _fetch(url: str, dest: Path, *, timeout: float, progress: bool, by_hand: str
     return sha.hexdigest()
 
 
-def _unpack(zip_path: Path, dest: Path, by_hand: str) -> Path:
+def _unpack(zip_path: Path, dest: Path, by_hand: str, max_bytes: int) -> Path:
     """Unpack safely and return the model folder (zips hold one top folder)."""
     try:
         with zipfile.ZipFile(zip_path) as zf:
+            # Sizes first: a small zip can unpack to hundreds of megabytes. zipfile stops at the
+            # declared size of each member, so the sum of those is what can reach the disk.
+            total = sum(info.file_size for info in zf.infolist())
+            if total > max_bytes:
+                raise VoiceError("download_failed", f"{zip_path.name} zou uitpakken tot {total // 2**20} MB, meer "
+                                 f"dan de {max_bytes // 2**20} MB die dit model hoort te zijn; niet uitgepakt. "
+                                 f"{by_hand[0].upper()}{by_hand[1:]}.")
             bad = zf.testzip()  # CRC-32 of every member: the publisher gives no checksum
             if bad is not None:
                 raise VoiceError("download_failed", f"{zip_path.name} is beschadigd ({bad}); {by_hand}.")

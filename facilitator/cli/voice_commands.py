@@ -109,6 +109,8 @@ def list_models(models_dir: Optional[Path]) -> None:
     click.echo("Geïnstalleerd:" if installed else "Geïnstalleerd: geen.")
     for m in installed:
         state = "in orde" if m.check.ok else "onbruikbaar: " + " ".join(m.check.problems)
+        if (m.path / "model.bin").is_file():
+            state = "Whisper-model; controleer het met `facilitator models verify`"
         click.echo(f"  {m.name}  ({state})")
     click.echo("Bekend (downloaden met `facilitator models download NAAM`):")
     names = {m.name for m in installed}
@@ -121,6 +123,24 @@ def list_models(models_dir: Optional[Path]) -> None:
         licence = k.licence + ("" if k.commercial_use else ", niet-commercieel")
         extra = f" [{', '.join(flags)}]" if flags else ""
         click.echo(f"  {k.name}{extra}\n      {k.size_mb} MB, licentie {licence}. {k.description}")
+    _list_whisper(folder, names)
+
+
+def _list_whisper(folder: Path, installed: set[str]) -> None:
+    from voice.whisper_models import DEFAULT_WHISPER, KNOWN_WHISPER, pypi_base_installed
+
+    click.echo("Whisper (voor --engine whisper of auto; downloaden met `facilitator models download NAAM`):")
+    for k in KNOWN_WHISPER.values():
+        flags = [f for f, on in (("standaard", k.name == DEFAULT_WHISPER), ("geïnstalleerd", k.name in installed))
+                 if on]
+        extra = f" [{', '.join(flags)}]" if flags else ""
+        click.echo(f"  {k.name}{extra}\n      ongeveer {k.size_mb} MB, licentie {k.licence}, bron {k.source}. "
+                   f"{k.description}")
+        for f in k.files:
+            size = f"{f.size} bytes" if f.size is not None else "grootte onbekend"
+            click.echo(f"      {f.name}: {size}, sha256 {f.sha256 or 'onbekend (download geweigerd)'}")
+    if pypi_base_installed():
+        click.echo(f"  Testmodel {DEFAULT_WHISPER} uit de Python-pakketten gevonden (gebruik --engine whisper).")
 
 
 @models.command("download")
@@ -130,14 +150,20 @@ def list_models(models_dir: Optional[Path]) -> None:
 @click.option("--base-url", default=None, hidden=True, help="Andere downloadbron (spiegel, tests).")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconden wachten op de server.")
 def download(name: str, models_dir: Optional[Path], base_url: Optional[str], timeout: float) -> None:
-    """Een model downloaden, controleren en uitpakken in models/."""
-    from voice.models import BASE_URL, KNOWN_MODELS, download_model
+    """Een model downloaden, controleren (grootte, controlesom) en neerzetten in models/."""
+    from voice.models import BASE_URL, KNOWN_MODELS, default_models_dir, download_model
+    from voice.whisper_download import WHISPER_BASE_URL, download_whisper
+    from voice.whisper_models import KNOWN_WHISPER
 
     known = KNOWN_MODELS.get(name)
     if known is not None and not known.commercial_use:
         click.echo(f"Let op: {name} heeft licentie {known.licence}: alleen niet-commercieel gebruik.", err=True)
     try:
-        path = download_model(name, models_dir, base_url=base_url or BASE_URL, timeout=timeout)
+        if name in KNOWN_WHISPER:
+            path = download_whisper(name, models_dir or default_models_dir(), base_url=base_url or WHISPER_BASE_URL,
+                                    timeout=timeout)
+        else:
+            path = download_model(name, models_dir, base_url=base_url or BASE_URL, timeout=timeout)
     except VoiceError as err:
         raise _fail(err)
     click.echo(f"Model klaar: {path}")
@@ -151,6 +177,8 @@ def verify(path: Optional[Path], load: bool) -> None:
     from voice.models import require_model_dir, resolve_model_path
 
     folder = resolve_model_path(path)
+    if (folder / "model.bin").is_file():
+        return _verify_whisper(folder, load)
     try:
         check = require_model_dir(folder)
         if load:
@@ -161,6 +189,27 @@ def verify(path: Optional[Path], load: bool) -> None:
         raise _fail(err)
     mode = "commando's in grammaticamodus" if check.grammar else "geen grammaticamodus: commando's via de transcriptie"
     click.echo(f"In orde: {folder} ({mode}{', geladen' if load else ''}).")
+
+
+def _verify_whisper(folder: Path, load: bool) -> None:
+    from voice.whisper_models import KNOWN_WHISPER, verify_whisper
+
+    # Known by its folder name, or by the size of its model.bin (the PyPI copy has another name).
+    size = (folder / "model.bin").stat().st_size
+    known = KNOWN_WHISPER.get(folder.name) or next(
+        (k for k in KNOWN_WHISPER.values() if any(f.name == "model.bin" and f.size == size for f in k.files)), None)
+    problems = verify_whisper(folder, known)
+    if not problems and load:
+        try:
+            from voice.whisper import WhisperRecognizer
+
+            WhisperRecognizer(folder)
+        except VoiceError as err:
+            problems.append(err.message)
+    if problems:
+        raise _fail(VoiceError("model_invalid", f"Het Whisper-model in {folder} is onbruikbaar: {' '.join(problems)}"))
+    checked = f"grootte en sha256 van elk bestand kloppen met {known.name}" if known else "bestanden aanwezig"
+    click.echo(f"In orde: {folder} (Whisper; {checked}{', geladen' if load else ''}).")
 
 
 @click.command()

