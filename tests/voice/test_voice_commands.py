@@ -162,3 +162,24 @@ def test_never_a_command_with_other_words_around_it(phrase, before, after, where
     words = (before if where != "after" else []) + phrase.split() + (after if where != "before" else [])
     decision = spotter.judge(vosk_final(" ".join(words)))
     assert not decision.accepted
+
+
+@pytest.mark.parametrize("heard, kind", [
+    ("Ik pass.", "pass"),             # Whisper writes the English word
+    ("Pass!", "pass"),
+    ("Volgende.", "next_turn"),
+    ("volgen de stap", "next_step"),  # one word split in two
+    ("Volgendestap", "next_step"),    # two words merged
+    ("Nog 1 minuut.", "extend"),      # digits
+    ("Nog één minuut", "extend"),
+    ("Eh, pauze.", "pause"),
+])
+def test_commands_as_recognizers_write_them(heard, kind):
+    decision = CommandSpotter().judge(heard)
+    assert decision.accepted and decision.kind == kind, decision
+
+
+@pytest.mark.parametrize("heard", ["Ik pass dat vaak toe.", "De volgen de stap is praten.", "Nog 1 minuut en dan stoppen we."])
+def test_variants_inside_a_sentence_are_still_no_command(heard):
+    decision = CommandSpotter().judge(heard)
+    assert not decision.accepted and decision.reason == "inside_sentence", decision
