@@ -103,6 +103,12 @@ def utterance(state: State, utt: Utterance, now: float, out: list[Effect]) -> St
             return state
         out.append(Heard(utt.text.strip(), speaker_now(state)))  # shown, never kept
         return state
+    pieces = _split_at_step_changes(state, utt)
+    if len(pieces) > 1:
+        # Someone spoke on while the step changed: each part is a line of its own step.
+        for piece in pieces:
+            state = utterance(state, piece, now, out)
+        return state
     text = utt.text.strip()
     said = _attribution_at(state, min(utt.start, now))
     step = state.method.steps[said.step_index]
@@ -120,6 +126,8 @@ def utterance(state: State, utt: Utterance, now: float, out: list[Effect]) -> St
             if line.corrected or line.text == text:
                 return state
             return replace_line(state, index, text=text)
+        if any((line.source_id or "").startswith(f"{utt.id}#") for line in state.transcript):
+            return state  # split at a step change before; the revision does not cross it: keep the parts
     number = state.speech.lines_made + 1
     line = Line(id=f"u{number}", step_index=said.step_index, speaker=said.speaker, text=text,
                 start=utt.start, end=utt.end, type=said.item, turn_id=said.turn_id, source_id=utt.id)
@@ -127,6 +135,22 @@ def utterance(state: State, utt: Utterance, now: float, out: list[Effect]) -> St
     if said.item and said.item != "reactie":
         out.append(OutcomeNoted(said.item, line=line))
     return state
+
+
+def _split_at_step_changes(state: State, utt: Utterance) -> list[Utterance]:
+    groups: list[list] = []
+    last = None
+    for word in utt.words:
+        index = _attribution_at(state, word.start).step_index
+        if index != last:
+            groups.append([])
+            last = index
+        groups[-1].append(word)
+    if len(groups) <= 1:
+        return [utt]
+    return [Utterance(" ".join(w.word for w in g), g[0].start, g[-1].end, final=True, words=tuple(g),
+                      confidence=utt.confidence, id=f"{utt.id}#{k}" if utt.id else None)
+            for k, g in enumerate(groups)]
 
 
 def holder(state: State) -> tuple[str, Optional[int], Optional[str]]:

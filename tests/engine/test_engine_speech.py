@@ -255,3 +255,19 @@ def test_a_later_result_for_the_same_line_gives_it_its_text():
     run.cmd("correct", utterance=lines[0]["id"], text="Wat heb je al geprobeerd?")
     run.say("wat heb je al geprobeerd", t + 1, t + 3, uid="v1", at=t + 6)
     assert [line["text"] for line in transcript(run.state)] == ["Wat heb je al geprobeerd?"]
+
+
+def test_a_line_that_runs_over_a_step_change_is_split_at_the_change():
+    run = meeting()
+    t = run.t
+    run.wait(1)
+    change = run.t
+    run.cmd("next_step")                     # into the round, while someone is still talking
+    # Words at change-0.9, -0.6, -0.3, 0.0, +0.3: the last two were said in the next step.
+    run.say("een twee drie vier vijf", change - 0.9, change + 0.55, uid="v9", at=change + 1.5)
+    lines = transcript(run.state)
+    assert [(line["text"], line["step_index"]) for line in lines] == [
+        ("een twee drie", run.state.step_index - 1), ("vier vijf", run.state.step_index)]
+    # The same segment again (a replay, or Whisper's text for it) adds nothing.
+    run.say("een twee drie vier vijf", change - 0.9, change + 0.55, uid="v9", at=change + 2)
+    assert len(transcript(run.state)) == 2 and t < change
