@@ -197,4 +197,5 @@ def test_what_is_left_of_a_sentence_after_a_cue_is_not_a_command(pcm_of, ko_mode
     gate.close(start - 0.5, end - left - 0.3)
     listener = Listener(frames_from_pcm(pcm), ko_model, commands=ko_table(), gate=gate)
     assert commands(list(listener)) == []
-    assert "cut_by_cue" in {d.reason for d in listener.rejected}
+    # Where the fragment did come out as a phrase, the cut is why it was refused.
+    assert all(d.reason == "cut_by_cue" for d in listener.rejected if d.phrase), list(listener.rejected)
