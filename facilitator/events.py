@@ -38,6 +38,7 @@ CommandKind = Literal[
     "answer",         # args.answer: "ja" or "nee" to an optional step's question (by voice, key, button)
     "mark_outcome",   # args.kind (hulpvraag, volgende_stap, nuttig, doelen): "dit is mijn hulpvraag" marks
                       # the inbrenger's last line (or args.utterance) as that outcome
+    "reopen",         # a finished meeting goes on, paused at the step it ended in
     "checklist",      # args.checklist, args.index; args.column (doe_ik_al | wil_ik_meer) with args.checked,
                       # and/or args.text: the reflectie checklist's two columns and a line per point
 ]

@@ -11,9 +11,10 @@ from typing import Callable, Optional
 from facilitator.events import COMMAND_KINDS, STEP_CHANGING, Command, Effect
 from facilitator.engine import choosing, content, moments, cues, phrases, rounds, speech, steps
 from facilitator.engine.state import State, Status
-from facilitator.engine.timing import close_stretch, planned_seconds, remaining_seconds
+from facilitator.engine.timing import close_stretch, near_end_at, planned_seconds, remaining_seconds
 
-_AFTERWARDS = frozenset({"rate", "correct", "tip", "set_hulpvraag", "set_outcome", "note", "checklist", "mark_outcome"})
+_AFTERWARDS = frozenset({"rate", "correct", "tip", "set_hulpvraag", "set_outcome", "note", "checklist", "mark_outcome",
+                         "reopen"})
 _BEFORE = frozenset({"start", "set_hulpvraag", "set_outcome", "note", "finish", "choose_inbrenger"})
 _ALL = frozenset(COMMAND_KINDS)
 
@@ -74,7 +75,10 @@ def _next_turn(state: State, cmd: Command, now: float, out: list[Effect]) -> Sta
         plan = state.step.round
         if plan is not None and plan.open_after and not state.timer.time_up:
             return speech.mark(rounds.round_over(state, now, out, everyone_passed=False), now)
-        return steps.advance(state, now, out)
+        # The reply is over; the step waits for "volgende stap" rather than jumping on unasked.
+        state = speech.end_segment(state, now)
+        state = state.evolve(round=turns.evolve(done=True, responding=False))
+        return speech.mark(cues.say(state, out, phrases.reply_done(), "info"), now)
     return rounds.next_turn(state, now, out)
 
 
@@ -98,7 +102,7 @@ def _previous_step(state: State, cmd: Command, now: float, out: list[Effect]) ->
     if state.status == "paused":
         state = steps.resume_quietly(state, now)
     state = steps.leave_step(state, now).evolve(awaiting=None)
-    return steps.enter_step(state, state.step_index - 1, now, out)
+    return steps.enter_step(state, state.step_index - 1, now, out, keep_clock=True)
 
 
 def _pause(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
@@ -128,7 +132,7 @@ def _extend(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     left = remaining_seconds(state, now)
     timer = state.timer
     state = state.evolve(timer=timer.evolve(time_up=left <= 0 and timer.time_up,
-                                            warned=timer.warned and left <= state.setup.options.warning_seconds))
+                                            warned=timer.warned and left <= near_end_at(state)))
     return cues.say(state, out, phrases.extended(seconds), "info")
 
 
@@ -155,6 +159,16 @@ def _finish(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     return steps.finish(state, now, out)
 
 
+def _reopen(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
+    """A meeting finished too soon goes on, paused at the step it ended in, with its time kept."""
+    if state.status != "finished":
+        return cues.reject(state, out, "reopen", "De bijeenkomst is niet afgerond.")
+    if state.timer.started_at is None:
+        return cues.reject(state, out, "reopen", "De bijeenkomst is nooit begonnen.")
+    state = state.evolve(status="paused", timer=state.timer.evolve(since=None))
+    return cues.say(state, out, phrases.reopened(), "info")
+
+
 _Handler = Callable[[State, Command, float, list], State]
 
 _HANDLERS: dict[str, _Handler] = {
@@ -173,5 +187,6 @@ _HANDLERS: dict[str, _Handler] = {
     "finish": _finish,
     "choose_inbrenger": choosing.choose,
     "answer": moments.answer,
+    "reopen": _reopen,
     **content.HANDLERS,
 }

@@ -91,6 +91,15 @@ def round_done() -> str:
     return "Dat was de ronde."
 
 
+def reply_done() -> str:
+    # After the inbrenger's reply the step waits: a turn key pressed once too often never skips a step.
+    return "Dat was de ronde. Zeg 'volgende stap' als jullie zover zijn."
+
+
+def reopened() -> str:
+    return "De bijeenkomst gaat verder. Zeg 'verder' als jullie zover zijn."
+
+
 _ABOUT_TIME = re.compile(r"\btijd\b.*\bom\b", re.IGNORECASE)
 
 
@@ -103,8 +112,10 @@ def round_ended(everyone_passed: bool, step_end: Optional[str], time_up: bool) -
     return step_end if fits else round_done()
 
 
-def warning(step: Step) -> str:
-    return step.warning or "Nog een minuut."
+def warning(step: Step, seconds: float = 60) -> str:
+    if seconds >= 60:
+        return step.warning or "Nog een minuut."
+    return f"Nog {max(5, int(round(seconds / 5.0) * 5))} seconden."
 
 
 def time_up(step: Step, waits: bool, explain: bool = True) -> str:

@@ -53,6 +53,7 @@ class StepRecord(_Evolving):
     over_seconds: float = 0.0
     visits: int = 0
     skipped: bool = False
+    extra_seconds: float = 0.0       # minutes added here, kept when the group comes back to it
 
 
 # -- rounds -------------------------------------------------------------------------

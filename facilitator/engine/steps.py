@@ -5,12 +5,12 @@ from __future__ import annotations
 from facilitator.events import Effect
 from facilitator.engine import choosing, cues, moments, phrases, rounds, speech
 from facilitator.engine.state import State, Timer
-from facilitator.engine.timing import close_stretch, planned_seconds
+from facilitator.engine.timing import close_stretch, near_end_at, planned_seconds, remaining_seconds
 
 
 def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_now: bool = False,
-               asked: bool = False) -> State:
-    """Start step `index`: reset its clock, announce it, and call the first turn.
+               asked: bool = False, keep_clock: bool = False) -> State:
+    """Start step `index`: its clock (where it was, on a return), its cue, its first turn.
 
     A step that needs an inbrenger nobody has chosen yet waits for the choice first
     (`choosing`); `chosen_now` is that step starting right after the choice, its heading
@@ -24,10 +24,22 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
         highest = True  # scored topics: the highest was taken without asking
     if state.method.steps[index].ask is not None and not asked:
         return moments.ask(state, index, now, out)  # an optional step: first ja or nee
-    state = state.with_record(index, visits=state.records[index].visits + 1)
+    record = state.records[index]
+    state = state.with_record(index, visits=record.visits + 1)
+    # Going back ("vorige stap") keeps the time spent and the minutes added: the step goes on, and
+    # its overrun is worked out again from its whole clock when it is left. A method that runs a
+    # step again (the next topic) starts it afresh.
+    kept = keep_clock and record.visits > 0
+    if kept:
+        state = state.with_record(index, over_seconds=0.0)
     timer = Timer(since=now if state.status == "running" else None, meeting_active=state.timer.meeting_active,
-                  started_at=state.timer.started_at, last_clock=state.timer.last_clock)
+                  started_at=state.timer.started_at, last_clock=state.timer.last_clock,
+                  step_active=record.active_seconds if kept else 0.0,
+                  extra_seconds=record.extra_seconds if kept else 0.0)
     state = state.evolve(step_index=index, timer=timer, round=None, moment=None)
+    if kept:
+        left = remaining_seconds(state, now)
+        state = state.evolve(timer=state.timer.evolve(warned=left <= near_end_at(state), time_up=left <= 0))
     step = state.step
     choice = state.method.inbrenger_choice
     if chosen_now and choice is not None:
@@ -64,7 +76,8 @@ def leave_step(state: State, now: float) -> State:
     planned = planned_seconds(state)
     over = max(0.0, state.timer.step_active - planned) if planned > 0 else 0.0
     record = state.records[state.step_index]
-    state = state.with_record(state.step_index, over_seconds=record.over_seconds + over)
+    state = state.with_record(state.step_index, over_seconds=record.over_seconds + over,
+                              extra_seconds=state.timer.extra_seconds)
     return speech.end_segment(state, now)
 
 

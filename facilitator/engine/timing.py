@@ -33,6 +33,16 @@ def remaining_seconds(state: State, now: float) -> float:
     return planned_seconds(state) - step_elapsed(state, now)
 
 
+def near_end_at(state: State) -> float:
+    """Seconds before the end when a step is near it: the warning time, or, in a step too short
+    for that (a minute's warning in a two-minute step would come at half time), its last quarter."""
+    planned = planned_seconds(state)
+    warn = state.setup.options.warning_seconds
+    if planned <= 0:
+        return 0.0
+    return warn if planned > 2 * warn else planned / 4
+
+
 def turn_budget(state: State) -> Optional[int]:
     plan = state.step.round
     if plan is None:
@@ -74,7 +84,7 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
         step = state.step
         timer = state.timer
         left = remaining_seconds(state, now)
-        warn_at = state.setup.options.warning_seconds
+        warn_at = near_end_at(state)
         planned = planned_seconds(state)
         due: list[tuple[float, int]] = []  # (seconds until due, rounded so float noise cannot reorder; kind)
         pause_end = moments.due(state)
@@ -86,7 +96,7 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
                 return state
             state = moments.end_pause(state, pause_end, out)
             continue
-        if not timer.warned and not step.silence and planned > 2 * warn_at and 0 < left <= warn_at:
+        if not timer.warned and not step.silence and planned > 0 and 0 < left <= warn_at:
             due.append((round(left - warn_at, 6), _WARNING))
         if not timer.time_up and left <= 0 and planned > 0:
             due.append((round(left, 6), _TIME_UP))
@@ -110,7 +120,7 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
         elif kind == _PAUSE_OVER:
             state = moments.end_pause(state, pause_end, out)
         elif kind == _WARNING:
-            state = cues.say(state, out, phrases.warning(step), "warning", chime=True)
+            state = cues.say(state, out, phrases.warning(step, warn_at), "warning", chime=True)
             state = state.evolve(timer=state.timer.evolve(warned=True))
         elif kind == _TIME_UP:
             # The moment the step's time ran out, computed from the state alone (not from `now`),

@@ -9,7 +9,7 @@ from methods import Method, minutes_json
 from facilitator.engine import phrases
 from facilitator.engine.state import GROUP, Line, State
 from facilitator.events import TEXT_OUTCOME_KINDS
-from facilitator.engine.timing import meeting_elapsed, planned_seconds, remaining_seconds, step_elapsed
+from facilitator.engine.timing import meeting_elapsed, near_end_at, planned_seconds, remaining_seconds, step_elapsed
 
 
 def speaking_totals(state: State, now: float, step_index: int | None = None) -> dict[str, float]:
@@ -164,7 +164,9 @@ def view(state: State, now: float) -> dict[str, Any]:
             "elapsed_seconds": round(step_elapsed(state, now), 1),
             "remaining_seconds": round(left, 1),
             "over_seconds": round(max(0.0, -left), 1) if timed else 0.0,
-            "near_end": timed and 0 < left <= state.setup.options.warning_seconds,
+            "near_end": timed and 0 < left <= near_end_at(state),
+            # So a screen colours the clock in time by itself, between two messages.
+            "near_end_at": round(near_end_at(state), 1) if timed and left > 0 else 0.0,
             "time_up": timed and left <= 0,
             "round": round_view,
         },

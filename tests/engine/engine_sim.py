@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 from facilitator.engine import apply, make_setup, new_state, remaining_seconds, view
 from facilitator.engine.state import State
+from facilitator.engine.timing import near_end_at
 from facilitator.events import Command, Effect, Event, Say, SpeechActivity, Tick, Utterance, Word, changes_view
 from methods import load_library
 
@@ -192,6 +193,10 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
             run.say(f"{s.inbrenger} reageert {uid}", start, start + ITEM_SECONDS - 2, uid=f"u{uid}")
             run.t = start + ITEM_SECONDS - 1
             run.cmd("next_turn", by=s.inbrenger)
+            after = run.state.round
+            if (run.state.step_index == s.step_index and after is not None and after.done
+                    and not step.round.open_after):
+                run.cmd("next_step")  # the reply ends the round; the step waits to be moved on
             continue
         # No turn to give: let the step's time run out (warning first), then move on.
         planned = step.planned_minutes * 60 + s.timer.extra_seconds
@@ -200,7 +205,7 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
             run.cmd("next_step")
             continue
         left = remaining_seconds(s, run.t)
-        warn = s.setup.options.warning_seconds
+        warn = near_end_at(s)
         if not s.timer.warned and left > warn:
             run.wait(left - warn, tick_every=tick)
             continue

@@ -188,14 +188,16 @@ def test_previous_step_at_the_first_step_is_rejected():
     assert run.state.step_index == 0
 
 
-def test_previous_step_goes_back_with_a_fresh_clock():
+def test_previous_step_goes_back_to_the_steps_own_clock_and_its_extra_minute():
     run = started()
     run.wait(60)
+    run.cmd("extend", seconds=60)
     run.cmd("next_step")
     run.wait(30)
     run.cmd("previous_step")
     assert run.state.step_index == 0
-    assert run.remaining() == pytest.approx(300)
+    assert run.remaining() == pytest.approx(300 + 60 - 60)     # time spent and the extra minute kept
+    assert view(run.state, run.t)["step"]["planned_seconds"] == 360
     assert run.state.records[0].visits == 2
     assert run.state.records[0].active_seconds == pytest.approx(60)
     assert run.state.records[1].active_seconds == pytest.approx(30)
@@ -476,3 +478,24 @@ def test_a_typed_reply_of_the_inbrenger_is_a_reactie():
     run.cmd("note", text="Dank, daar ga ik mee aan de slag", for_turn=True)
     line = transcript(run.state)[-1]
     assert (line["speaker"], line["type"]) == ("Anna", "reactie")
+
+
+def test_a_finished_meeting_can_be_reopened_where_it_ended_with_its_time():
+    run = started()
+    run.wait(100)
+    run.cmd("finish")
+    spent = view(run.state, run.t)["elapsed_seconds"]
+    run.wait(600)                                            # a coffee later: that time does not count
+    assert run.spoken(run.cmd("reopen")) == ["De bijeenkomst gaat verder. Zeg 'verder' als jullie zover zijn."]
+    assert run.state.status == "paused" and run.state.step_index == 0
+    assert view(run.state, run.t)["elapsed_seconds"] == spent
+    assert run.remaining() == pytest.approx(200)
+    run.cmd("resume")
+    run.cmd("next_step")
+    assert run.state.step_index == 1 and run.state.status == "running"
+
+
+def test_reopen_is_refused_unless_finished():
+    run = started()
+    run.cmd("reopen")
+    assert run.rejected() == "De bijeenkomst is niet afgerond."

@@ -123,7 +123,7 @@ def test_without_a_limit_rounds_go_on_until_the_time_is_up():
     assert run.state.step_index == 1
 
 
-def test_inbrenger_responds_after_the_round_and_next_turn_then_advances():
+def test_inbrenger_responds_after_the_round_and_next_turn_ends_the_reply():
     run = started(round_step(max_rounds=1, inbrenger_responds="{inbrenger}, wat hoorde je?"), {"cue": "Verder."})
     for _ in range(3):
         run.cmd("next_turn")
@@ -137,7 +137,12 @@ def test_inbrenger_responds_after_the_round_and_next_turn_then_advances():
     run.cmd("pass")
     assert run.rejected() == "Er is nu geen beurt om te passen."
     assert run.spoken(run.cmd("repeat"))[-1] == "Anna, wat hoorde je?"
+    # "volgende" ends the reply; the step waits for "volgende stap", and one press too many is refused.
+    assert run.spoken(run.cmd("next_turn")) == ["Dat was de ronde. Zeg 'volgende stap' als jullie zover zijn."]
+    assert run.state.step_index == 0 and run.state.round.done
     run.cmd("next_turn")
+    assert run.rejected() and run.state.step_index == 0
+    run.cmd("next_step")
     assert run.state.step_index == 1
 
 

@@ -32,10 +32,13 @@ def test_default_warning_text_and_configurable_lead_time():
     assert run.spoken(run.wait(1)) == ["Nog een minuut."]  # the default words; the timing is the option's
 
 
-def test_short_steps_get_no_warning():
-    # A warning a minute before the end of a two-minute step would come at half time.
+def test_short_steps_are_warned_in_their_last_quarter():
+    # A warning a minute before the end of a two-minute step would come at half time: 30 s before instead.
     run = started({"minutes": 2}, {"cue": "Verder."})
-    assert [t for t in run.spoken(run.wait(119))] == []
+    assert run.spoken(run.wait(89)) == []
+    assert run.spoken(run.wait(1)) == ["Nog 30 seconden."]
+    assert view(run.state, run.t)["step"]["near_end"] is True
+    assert run.spoken(run.wait(29)) == []
     assert run.spoken(run.wait(1))[0].startswith("De tijd voor deze stap is om.")
 
 

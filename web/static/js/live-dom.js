@@ -38,10 +38,11 @@
     node.className = node.className.replace(/\bw-\d+\b/g, "").trim() + " w-" + p;
   }
 
-  // "Near the end": the last quarter of a step, at most a minute, so a short step warns too.
+  // "Near the end" as the engine works it out (the warning time, a short step's last quarter).
   function nearEndAt(step) {
+    if (typeof step.near_end_at === "number") { return step.near_end_at; }
     var planned = step.planned_seconds || 0;
-    return planned > 0 ? Math.min(60, planned / 4) : 0;
+    return planned > 120 ? 60 : planned / 4;
   }
 
   // The countdown `dt` seconds after the server's last state: the text and its colour.

@@ -185,8 +185,10 @@
   function renderSteps(steps) {
     var list = $("steps");
     list.replaceChildren.apply(list, steps.map(function (s) {
-      var li = el("li", s.state);
-      li.append(el("span", "dot"), el("span", "t", s.title), el("span", "m", minutesText(s.minutes) + " min"));
+      var li = el("li", s.state + (s.skipped ? " skipped" : ""));
+      var title = el("span", "t", s.title);
+      if (s.skipped) { title.append(" ", el("span", "badge", "overgeslagen")); }
+      li.append(el("span", "dot"), title, el("span", "m", minutesText(s.minutes) + " min"));
       return li;
     }));
   }
@@ -307,8 +309,8 @@
       e.preventDefault();
       var button = e.submitter;
       if (!button) { return; }
-      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) { return; }
       var kind = button.dataset.command || button.value;
+      if (!confirmed(kind, button)) { return; }
       button.disabled = true;
       send(kind, argsFor(kind), "web").then(function (ok) {
         button.disabled = false;
@@ -342,9 +344,29 @@
     var kind = KEYS[key];
     if (!kind || (view.status !== "running" && view.status !== "paused")) { return; }
     e.preventDefault();
+    if (!confirmed(kind)) { return; }
     flash(document.querySelector('[data-command="' + kind + '"]'));
     send(kind, argsFor(kind), "keyboard").then(function (ok) { if (ok) { afterCommand(kind); } });
   });
+
+  // Ending is asked first: "Afronden", and "Volgende stap" (or skipping) on the last step.
+  function confirmed(kind, button) {
+    var step = view && view.step;
+    var last = step && step.index + 1 >= step.count;
+    var ask = button && button.dataset.confirm ? button.dataset.confirm
+      : last && (kind === "next_step" || kind === "skip") ? "Dit is de laatste stap. De bijeenkomst nu afronden?" : "";
+    return !ask || window.confirm(ask);
+  }
+
+  var reopen = $("reopen-form");
+  if (reopen) {
+    reopen.addEventListener("submit", function (e) {
+      e.preventDefault();
+      send("reopen", {}, "web").then(function (ok) {
+        if (ok) { var start = document.querySelector('[data-command="toggle_pause"]'); if (start) { start.focus(); } }
+      });
+    });
+  }
 
   // "Herhaal" without a loudspeaker: show the instruction again, so the room can read it aloud.
   function afterCommand(kind) {
