@@ -146,7 +146,7 @@ def test_run_list_show_export_resume_delete(data):
     # Second session: resume at the silence and run to the end.
     keys = ["s",                      # → spiegelen: Ben's turn
             "p", "p", "n", "n",       # Ben, Carla pass; Dirk, Eva done → Anna responds
-            "n",                      # → dialoog
+            "n", "s",                 # Anna's reply is over (the step waits), → dialoog
             "s",                      # → afsluiting: Ben's turn
             "n", "n", "n", "n",       # → Anna: hoe kijk je nu aan tegen de situatie
             "n", "s",                 # Anna answers; open talk, then → journaling
