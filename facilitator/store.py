@@ -49,6 +49,7 @@ NOTICE_FILE = "store-notice.json"   # a file set aside, until someone acknowledg
 # What SQLite calls a damaged file; every other error (full, locked, I/O) may pass, so it never moves a file.
 CORRUPTION = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
 OPEN_ATTEMPTS = 3
+OPEN_WAIT_SECONDS = 2.0
 
 
 class StoreError(UserError):
@@ -156,7 +157,9 @@ class Store:
         raise AssertionError("unreachable")
 
     def _connect(self, max_pages: Optional[int]) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=self._busy_timeout)
+        # Opening waits briefly (a lock at start is retried, then told); later writes wait the full time.
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                             timeout=min(self._busy_timeout, OPEN_WAIT_SECONDS))
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
@@ -170,6 +173,7 @@ class Store:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not {"meetings", "events"} <= tables:  # a write only when needed: a lock elsewhere may not matter
                 db.executescript(SCHEMA)
+            db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
         except sqlite3.Error:
             db.close()
             raise

@@ -40,7 +40,7 @@ def test_corrupt_database_is_moved_aside_by_meetings_list(tmp_path):
     assert "Traceback" not in result.stderr
     assert "Nog geen bijeenkomsten." in result.stdout
     # The fresh database works: a meeting can be stored and listed, and no second move happens.
-    created = subprocess.run([facilitator_bin(), "run", "case-clinic", "-p", "Anna,Ben,Carla", "--no-voice"],
+    created = subprocess.run([facilitator_bin(), "run", "case-clinic", "-p", "Anna,Ben,Carla", "-i", "Anna", "--no-voice"],
                              capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
     listed = subprocess.run([facilitator_bin(), "meetings", "list", "--json"], capture_output=True, text=True,
                             env=env, timeout=60, stdin=subprocess.DEVNULL)
