@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import subprocess
+import sys
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,14 @@ from typing import Optional
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the shared room-audio helper
+import room_audio  # noqa: E402
+
 RATE = 16000
-NOISE_FLOOR = 8.0
+# The room's noise comes from tests/room_audio.py (FLOOR_DBFS unless a Script states another).
+# NOISE_FLOOR, when a test sets it, is the sigma of plain white noise in the pauses instead
+# (tests/e2e/test_room_noise.py measures the VAD with it); None means the room's own floor.
+NOISE_FLOOR: Optional[float] = None
 PEOPLE = ["Anna", "Ben", "Carla", "Dirk", "Eva"]  # Anna is the inbrenger; the others are coaches
 
 NEXT_TURN = "감사 합니다"
@@ -117,6 +124,8 @@ class Script:
     t: float = 0.0
     marks: dict[str, float] = field(default_factory=dict)
     rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(7))
+    floor_dbfs: float = room_audio.FLOOR_DBFS
+    white: Optional[float] = field(default_factory=lambda: NOISE_FLOOR)  # see NOISE_FLOOR
 
     def say(self, who: str, text: str, cache_dir: Path, command: Optional[str] = None, gap: float = 1.5,
             heard_as: Optional[str] = None) -> Line:
@@ -129,11 +138,24 @@ class Script:
         return line
 
     def quiet(self, seconds: float) -> None:
-        # A room is never digitally silent: a faint noise floor (about -60 dBFS), far below
-        # what voice activity detection takes for speech.
+        # The pauses are dry here; pcm() lays the room's noise floor under the whole recording.
         n = int(round(seconds * RATE))
-        self.chunks.append(self.rng.normal(0.0, NOISE_FLOOR, n).astype("<i2"))
+        white = NOISE_FLOOR if NOISE_FLOOR is not None else self.white
+        if white is not None:
+            self.white = white
+            self.chunks.append(self.rng.normal(0.0, white, n).astype("<i2"))
+        else:
+            self.chunks.append(np.zeros(n, dtype="<i2"))
         self.t += n / RATE
+
+    def cough(self, gap: float = 1.0) -> None:
+        """A dry cough (no words): a sound in the room that is nobody's turn and no command."""
+        burst = room_audio.cough(len(self.chunks))
+        # Booked like any sound in the room: speaking time of the group, never a transcript line.
+        self.lines.append(Line("cough", "", self.t, self.t + len(burst) / RATE, heard_as="groep"))
+        self.chunks.append(burst)
+        self.t += len(burst) / RATE
+        self.quiet(gap)
 
     def quiet_until(self, t: float) -> None:
         if t > self.t:
@@ -143,7 +165,10 @@ class Script:
         self.marks[name] = self.t
 
     def pcm(self) -> np.ndarray:
-        return np.concatenate(self.chunks)
+        dry = np.concatenate(self.chunks)
+        if self.white is not None:
+            return dry
+        return np.frombuffer(room_audio.mix(dry, self.floor_dbfs), dtype="<i2")
 
     def write(self, path: Path) -> Path:
         with wave.open(str(path), "wb") as w:
@@ -181,10 +206,11 @@ def case_clinic(cache_dir: Path) -> Script:
         s.say("Anna", text, cache_dir, gap=1.2)
     s.say("Anna", NEXT_STEP, cache_dir, command="next_step", gap=0.0)
     s.mark("stilte")
-    # stilte: three minutes of real silence, with a cough-like short burst of speech in it.
+    # stilte: three minutes of a quiet room, with a murmur ("음") and a cough in it.
     s.quiet(60.0)
-    s.say("cough", "음", cache_dir, gap=0.0, heard_as="groep")
+    s.say("cough", "음", cache_dir, gap=1.5, heard_as="groep")
     s.mark("burst")
+    s.cough()
     s.quiet_until(s.marks["stilte"] + SILENCE_SECONDS + 3.0)
     # spiegelen: each coach shares, then hands on; Dirk passes.
     for who, text in (("Ben", SENTENCES[5]), ("Carla", SENTENCES[6]), ("Dirk", None), ("Eva", SENTENCES[7])):

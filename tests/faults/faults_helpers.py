@@ -1,7 +1,7 @@
 """Helpers for the fault and privacy tests: a spoken meeting recording, the Korean model, a command table.
 
 The recording is real espeak-ng speech (Korean: the small Vosk model we can install from PyPI is
-Korean), concatenated with silences. "감사 합니다" is mapped to `next_step` and "좋아요" to `pass`
+Korean) in a room: its noise floor, pauses between people and a cough (tests/room_audio.py). "감사 합니다" is mapped to `next_step` and "좋아요" to `pass`
 in a small commands file, so the replayed meeting moves through its steps by voice.
 """
 
@@ -16,12 +16,15 @@ import sqlite3
 import subprocess
 import sys
 import time
-import wave
 from pathlib import Path
 from typing import Optional
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
+if str(REPO / "tests") not in sys.path:
+    sys.path.insert(0, str(REPO / "tests"))
+
+from room_audio import Room, room_silence  # noqa: E402
 
 SENTENCES = [
     "오늘 날씨가 정말 좋네요 우리 같이 산책하러 갈까요",
@@ -74,22 +77,21 @@ def _espeak(text: str, cache: Path) -> bytes:
 
 
 def silence(seconds: float) -> bytes:
-    return b"\0\0" * int(16000 * seconds)
+    """A quiet room for `seconds`: its noise floor, never digital silence."""
+    return room_silence(seconds)
 
 
 def make_recording(folder: Path, script: Optional[list[tuple[str, float]]] = None, repeat: int = 1,
                    extra: Optional[list[tuple[str, float]]] = None) -> Path:
-    """A 16 kHz mono WAV of the script (spoken `repeat` times), plus the commands file next to it."""
+    """A 16 kHz mono WAV of the script (spoken `repeat` times) in a room with a cough before the
+    first line, plus the commands file next to it."""
     folder.mkdir(parents=True, exist_ok=True)
-    parts = [silence(0.5)]
+    room = Room()
+    room.pause(0.5)
+    room.cough(gap=1.0)
     for text, gap in (script or SCRIPT) * repeat + (extra or []):
-        parts += [_espeak(text, folder), silence(gap)]
-    path = folder / "meeting.wav"
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(b"".join(parts))
+        room.say(_espeak(text, folder), text, gap)
+    path = room.write(folder / "meeting.wav")
     (folder / "commands.toml").write_text(COMMANDS_TOML, encoding="utf-8")
     return path
 

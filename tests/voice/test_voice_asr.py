@@ -8,7 +8,8 @@ from voice.asr import CommandRecognizer, TranscriptRecognizer, load_model
 from voice.audio import AudioFrame, frames_from_pcm
 from voice.errors import VoiceError
 from voice.models import DOWNLOAD_HINT
-from voice_helpers import KO_COMMANDS, KO_SENTENCE, build_meeting, silence
+from room_audio import Room
+from voice_helpers import KO_COMMANDS, KO_SENTENCE, build_meeting
 
 PHRASES = [p for ps in KO_COMMANDS.values() for p in ps]
 
@@ -28,9 +29,13 @@ def test_free_form_gives_words_with_stream_times(ko_model, pcm_of):
     assert any(not u.final for u in results)  # partials while speaking
     assert len(finals) == 2
     for u, (_, start, end) in zip(finals, marks):
-        assert u.text and len(u.words) >= 2
-        # Word times are stream times: the frames started at 100 s.
-        assert 100 + start - 0.3 <= u.words[0].start and u.words[-1].end <= 100 + end + 0.3
+        # Word times are stream times: the frames started at 100 s. In a room's noise the model
+        # can put a short phantom word in the pause before a line (seen: 30 ms "이"), so the
+        # line's words are those that end after it starts.
+        spoken = [w for w in u.words if w.end > 100 + start]
+        assert u.text and len(spoken) >= 2
+        assert 100 + start - 0.3 <= spoken[0].start and u.words[-1].end <= 100 + end + 0.3
+        assert all(w.end <= 100 + start for w in u.words if w not in spoken) and len(spoken) >= len(u.words) - 1
         assert all(w.start < w.end for w in u.words)
         assert [w.start for w in u.words] == sorted(w.start for w in u.words)
         assert 0 < u.confidence <= 1
@@ -51,12 +56,19 @@ def test_grammar_mode_returns_multi_word_phrases_exactly(ko_model, pcm_of):
         assert u.confidence >= 0.8
 
 
+def _room(speech: bytes) -> bytes:
+    """Half a second of the room, the speech, a second of the room."""
+    room = Room().pause(0.5)
+    room.say(speech, gap=1.0)
+    return room.pcm()
+
+
 @pytest.mark.slow
 def test_gated_gaps_keep_word_times_on_the_stream_clock(ko_model, pcm_of):
     """Frames skipped (a cue played) must not shift later word times."""
     first, second = pcm_of("좋아요"), pcm_of("감사 합니다")
-    a = list(frames_from_pcm(silence(0.5) + first + silence(1.0), start=0.0))
-    b = list(frames_from_pcm(silence(0.5) + second + silence(1.0), start=50.0))  # 50 s later
+    a = list(frames_from_pcm(_room(first), start=0.0))
+    b = list(frames_from_pcm(_room(second), start=50.0))  # 50 s later
     results = feed(CommandRecognizer(ko_model, PHRASES), a + b)
     assert [u.text for u in results] == ["좋아요", "감사 합니다"]
     assert 0.4 < results[0].start < 1.0

@@ -119,12 +119,23 @@ def test_speech_activity_brackets_each_line(heard, meeting):
     items, _ = heard
     _, marks = meeting
     acts = [h.event for h in items if isinstance(h.event, SpeechActivity)]
-    starts = [a.at for a in acts if a.speaking]
-    ends = [a.at for a in acts if not a.speaking]
+    # The cough before the first line is a sound in the room too; the lines are what follows it.
+    starts = [a.at for a in acts if a.speaking and a.at > marks[0][1] - 0.3]
+    ends = [a.at for a in acts if not a.speaking and a.at > marks[0][1] - 0.3]
     assert len(starts) == len(ends) == len(SCRIPT)
     for (text, start, end), s, e in zip(marks, starts, ends):
         assert start - 0.1 <= s <= start + 0.3, text
         assert end - 0.3 <= e <= end + 0.15, text  # 30 ms frames; soft word endings
+
+
+def test_the_cough_before_the_first_line_is_no_line_and_no_command(heard, meeting):
+    items, _ = heard
+    _, marks = meeting
+    before = marks[0][1] - 0.3
+    assert any(isinstance(h.event, SpeechActivity) and h.event.speaking and h.event.at < before for h in items)
+    assert not [h for h in items if isinstance(h.event, Utterance) and h.event.final and h.event.words
+                and h.event.words[-1].end < before]
+    assert not [h for h in commands(items) if h.decision.start < before]
 
 
 def test_transcript_has_partials_and_finals_with_word_times(heard, meeting):
@@ -173,7 +184,7 @@ def test_without_a_model_speech_activity_still_counts(meeting):
     pcm, marks = meeting
     items = list(Listener(frames_from_pcm(pcm), None))
     assert {type(h.event) for h in items} == {SpeechActivity}
-    assert sum(1 for h in items if h.event.speaking) == len(SCRIPT)
+    assert sum(1 for h in items if h.event.speaking and h.event.at > marks[0][1] - 0.3) == len(SCRIPT)
 
 
 def test_device_events_pass_through(meeting):

@@ -8,6 +8,7 @@ import pytest
 from facilitator.events import SpeechActivity
 from voice.audio import frames_from_pcm
 from voice.vad import EnergyDetector, RoomDetector, VoiceActivity, WebRtcDetector, make_detector
+from room_audio import Room
 from voice_helpers import silence, speech_end
 
 
@@ -22,9 +23,10 @@ def run(vad: VoiceActivity, pcm: bytes) -> list[SpeechActivity]:
 def two_lines(pcm_of):
     a = pcm_of("Ik wil graag iets vertellen over mijn casus.", "nl")
     b = pcm_of("Dank je wel.", "nl")
-    pcm = silence(1.0) + a + silence(1.5) + b + silence(1.0)
-    t_b = 1.0 + len(a) / 32000 + 1.5
-    return pcm, [(1.0, speech_end(a, 1.0)), (t_b, speech_end(b, t_b))]
+    room = Room()
+    room.pause(1.0)
+    lines = [room.say(a, gap=1.5), room.say(b, gap=1.0)]
+    return room.pcm(), [(line.start, line.speech_end) for line in lines]
 
 
 def with_noise(pcm: bytes, level: float) -> bytes:
@@ -53,7 +55,11 @@ def test_steady_noise_is_not_speech(two_lines, detector):
 
 def test_short_hangover_splits_at_pauses_long_one_bridges_them(pcm_of):
     word = pcm_of("ja", "nl")
-    pcm = silence(0.5) + word + silence(0.5) + word + silence(1.0)
+    room = Room()
+    room.pause(0.5)
+    room.say(word, gap=0.5)
+    room.say(word, gap=1.0)
+    pcm = room.pcm()
     assert len(run(VoiceActivity(hangover=0.2), pcm)) == 4
     assert len(run(VoiceActivity(hangover=0.8), pcm)) == 2
 

@@ -10,6 +10,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PYTHON = sys.executable
+if str(HERE.parent) not in sys.path:  # tests/, for the shared room-audio helper (benchmarks import us too)
+    sys.path.insert(0, str(HERE.parent))
+
+from room_audio import FLOOR_DBFS, PAUSE, Room, room_silence  # noqa: E402
 
 # The Korean model is the real small Vosk model we can install from PyPI; our product is
 # Dutch, so command tests on audio use Korean phrases mapped to command kinds. These five
@@ -35,8 +39,9 @@ def ko_table(**settings):
     return CommandTable.from_phrases(KO_COMMANDS, **{**KO_SETTINGS, **settings})
 
 
-def silence(seconds: float) -> bytes:
-    return b"\0\0" * int(16000 * seconds)
+def silence(seconds: float, seed: int = 0) -> bytes:
+    """A quiet room for `seconds`: its noise floor, never digital silence."""
+    return room_silence(seconds, seed=seed)
 
 
 def speech_end(pcm: bytes, offset: float) -> float:
@@ -48,15 +53,17 @@ def speech_end(pcm: bytes, offset: float) -> float:
     return offset + (loud[-1] + 1) / 16000 if loud.size else offset
 
 
-def build_meeting(pcm_of, script: list[str], gap: float = 1.5, lead: float = 0.5):
-    """Concatenate spoken lines with silence; returns (pcm, [(text, start, speech_end)])."""
-    parts, marks, t = [silence(lead)], [], lead
+def build_meeting(pcm_of, script: list[str], gap: float = PAUSE, lead: float = 0.5, floor_dbfs: float = FLOOR_DBFS,
+                  tail: float = 0.0):
+    """Spoken lines in a room: its noise floor throughout, a cough before the first line, `gap`
+    seconds between lines; returns (pcm, [(text, start, speech_end)])."""
+    room = Room(floor_dbfs)
+    room.pause(lead)
+    room.cough(gap=1.0)
     for text in script:
-        pcm = pcm_of(text)
-        marks.append((text, t, speech_end(pcm, t)))
-        parts += [pcm, silence(gap)]
-        t += len(pcm) / 32000 + gap
-    return b"".join(parts), marks
+        room.say(pcm_of(text), text, gap)
+    room.pause(tail)
+    return room.pcm(), [(line.text, line.start, line.speech_end) for line in room.lines]
 
 
 def run_python(code: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
