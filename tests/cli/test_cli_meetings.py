@@ -194,11 +194,38 @@ def test_run_ends_cleanly_when_input_ends(data):
     assert "Onderbroken. Verder gaan: facilitator run --resume" in out.stdout
 
 
-def test_run_with_auto_advance_option(data):
-    out = fac(data, "run", "case-clinic", "--participants", PEOPLE, "-i", "Anna", "--auto-advance", stdin="q\n")
-    meeting = re.search(r"--resume ([0-9a-f]+)", out.stdout).group(1)
-    record = json.loads(fac(data, "export", meeting, "--format", "json").stdout)
+SHORT_ROLES = """extends = "case-clinic"
+id = "case-clinic-kort"
+name = "Case Clinic (kort)"
+
+[step_changes.rollen]
+minutes = 0.5
+"""
+
+
+@pytest.mark.parametrize("flag, step", [(["--auto-advance"], 1), ([], 0)])
+def test_run_with_auto_advance_moves_on_when_the_time_is_up(data, tmp_path, flag, step):
+    """A 40 s recording of a quiet room through a method whose first step takes 30 s: with the flag
+    the meeting is in the second step when the recording ends, without it still in the first."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from room_audio import Room
+
+    methods = tmp_path / "methods"
+    methods.mkdir()
+    (methods / "case-clinic-kort.toml").write_text(SHORT_ROLES, encoding="utf-8")
+    recording = Room().pause(40.0).write(tmp_path / "quiet-room.wav")
+    env = {**os.environ, "FACILITATOR_DATA_DIR": str(data), "FACILITATOR_METHODS_DIR": str(methods),
+           "FACILITATOR_MODEL": str(tmp_path / "no-model")}
+    cmd = [str(EXE)] if EXE.exists() else [sys.executable, "-c", "from facilitator.cli import main; main()"]
+    out = subprocess.run(cmd + ["run", "case-clinic-kort", "--participants", PEOPLE, "-i", "Anna", "--audio", str(recording),
+                                *flag], capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr
+    (row,) = json.loads(fac(data, "meetings", "list", "--json").stdout)
+    record = json.loads(fac(data, "export", row["id"], "--format", "json").stdout)
+    assert record["steps"][0]["active_seconds"] == pytest.approx(30.0 if flag else 40.0, abs=1.5)
     assert record["status"] == "running"
+    assert row["step"] == record["steps"][step]["title"]
+    assert f"staat bij stap {step + 1}:" in out.stdout
 
 
 def test_a_corrupt_database_is_reported_and_the_cli_goes_on(data):
