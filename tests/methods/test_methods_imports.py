@@ -77,3 +77,5 @@ def test_no_module_imports_a_hardware_library_at_import_time(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["offenders"] == [], "modules that need a hardware library to import: " + ", ".join(report["offenders"])
+    # And every module imports at all with those libraries away (else the check above saw nothing of it).
+    assert report["other"] == [], "modules that fail to import: " + "; ".join(report["other"])

@@ -9,6 +9,7 @@ import wave
 import pytest
 
 from voice.audio import write_wav
+from test_voice_mic import ALSA_BASE, vmic_env
 from voice_helpers import KO_SENTENCE, build_meeting
 
 
@@ -84,10 +85,20 @@ def test_models_download_offline(run_cli, tmp_path):
     assert "offline" in proc.stderr and str(tmp_path) in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_devices_without_a_sound_card(run_cli):
-    proc = run_cli("devices")
+def test_devices_without_a_sound_card(run_cli, tmp_path):
+    # ALSA's own configuration only (no card here, no ~/.asoundrc): nothing to list.
+    proc = run_cli("devices", env={"ALSA_CONFIG_PATH": ALSA_BASE, "HOME": str(tmp_path)})
     assert proc.returncode == 0
-    assert proc.stdout.strip()  # either the machine's devices or the sentence saying there are none
+    assert proc.stdout.strip() == ("Geen geluidsapparaten gevonden: sluit een microfoon of luidspreker aan "
+                                   "(zonder werkt de vergadering met knoppen en toetsen).")
+
+
+def test_devices_lists_a_microphone(run_cli, tmp_path):
+    proc = run_cli("devices", env={**vmic_env(tmp_path, b"\0\0" * 160), "HOME": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "Ingangen:" and "Uitgangen:" in lines
+    assert any(line.strip().startswith("0: vmic [ALSA,") for line in lines[1:lines.index("Uitgangen:")])
 
 
 def test_doctor_reports_each_check(run_cli, ko_model_path, tmp_path):
@@ -102,4 +113,6 @@ def test_doctor_reports_each_check(run_cli, ko_model_path, tmp_path):
     assert any(line.startswith("ok") and "Spraakmodel" in line for line in lines)
     assert any(line.startswith("ok") and "Stem" in line and "espeak-ng (nl)" in line for line in lines)  # which voice
     assert any(line.startswith("ok") and "Gegevensmap" in line and str(tmp_path) in line for line in lines)
-    assert proc.returncode in (0, 1)
+    # The exit status says whether any check failed (here: no microphone), so a script can use it.
+    failed = [line for line in lines[: len(names)] if line.startswith("FOUT ")]
+    assert proc.returncode == (1 if failed else 0), proc.stdout

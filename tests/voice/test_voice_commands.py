@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facilitator.events import Command, Utterance, Word
-from voice.commands import DEFAULT_TABLE, CommandSpotter, CommandTable, default_table, normalize, step_changing_kinds
+from voice.commands import DEFAULT_TABLE, CommandSpotter, CommandTable, default_table, normalize
 
 spotter = CommandSpotter()
 
@@ -58,8 +58,25 @@ def test_extend_carries_its_seconds():
     assert args["seconds"] == 60 and set(args) <= {"seconds", "spoken"}
 
 
-def test_step_changing_kinds_come_from_the_data():
-    assert step_changing_kinds() == frozenset({"next_step", "previous_step"})
+@pytest.mark.parametrize("phrase", ["volgende stap", "vorige stap"])
+def test_a_spoken_step_change_counts_only_from_the_procesbegeleider(tmp_path, phrase):
+    """What the table's step-changing commands do once spotted: with step_commands_by =
+    procesbegeleider, the engine takes them from her voice only; a click is anyone's."""
+    from facilitator.service import MeetingService
+    from methods import load_library
+
+    service = MeetingService(tmp_path, load_library(None))
+    mid = service.create("case-clinic", ["Anna", "Ben", "Carla", "Dirk", "Eva"], "Ben", procesbegeleider="Anna",
+                         options={"step_commands_by": "procesbegeleider"})
+    service.command(mid, "start")
+    service.command(mid, "next_step")  # a click: step 2, so that going back is possible too
+    spoken = spotter.judge(vosk_final(phrase)).command()
+    before = service.view(mid)["step"]["index"]
+    said_by_ben = service.command(mid, spoken.kind, source="voice", by="Ben", **spoken.args)
+    assert not said_by_ben["ok"] and "procesbegeleider" in said_by_ben["reason"]
+    assert service.view(mid)["step"]["index"] == before
+    assert service.command(mid, spoken.kind, source="voice", by="Anna", **spoken.args)["ok"]
+    assert service.view(mid)["step"]["index"] == before + (1 if spoken.kind == "next_step" else -1)
 
 
 @pytest.mark.parametrize("shape", ["json", "dict", "utterance", "text", "partial"])
