@@ -129,7 +129,8 @@ UNTIMED_SECONDS = 60.0   # an untimed step is closed after this long
 
 
 def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", options: Optional[dict] = None,
-             method=None, max_events: int = 5000, tick: Optional[float] = None, answer: str = "ja") -> Run:
+             method=None, max_events: int = 5000, tick: Optional[float] = None, answer: str = "ja",
+             run: Optional[Run] = None) -> Run:
     """The scripted meeting of the snapshot tests.
 
     Each person gives one item (an Utterance) the first time they are called in a step and
@@ -138,9 +139,10 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
     Time moves to the exact moments a warning or the end is due, so the script shows when
     the facilitator speaks.
     """
-    chosen_in_meeting = (method or library().get(method_id)).inbrenger_choice
-    run = Run.of(method_id, participants, None if chosen_in_meeting else inbrenger, options=options, method=method)
-    run.cmd("start")
+    if run is None:  # else: go on with a meeting a test has begun (a pause, an extend, a step back)
+        chosen_in_meeting = (method or library().get(method_id)).inbrenger_choice
+        run = Run.of(method_id, participants, None if chosen_in_meeting else inbrenger, options=options, method=method)
+        run.cmd("start")
     given: set[tuple[int, str]] = set()
     uid = 0
     scored = False
