@@ -242,8 +242,14 @@ class MeetingService:
         """Apply one command; the answer says whether it was taken, and the view after it."""
         if kind not in COMMAND_KINDS:
             raise UnknownCommand(f"Onbekende opdracht '{kind}'. Kies uit: {', '.join(COMMAND_KINDS)}.")
+        expect_turn = args.pop("expect_turn", None)
         with self._lock:
             live = self._get(meeting_id)
+            if expect_turn is not None and kind in ("next_turn", "pass"):
+                # Two screens pressing "volgende beurt" for the same turn: the second is too late.
+                now_showing = self._view(live)
+                if ((now_showing.get("step") or {}).get("round") or {}).get("turn_id") != expect_turn:
+                    return {"ok": False, "reason": "Die beurt is al doorgegeven.", "view": now_showing}
             effects, shown = self._apply(live, Command(kind, source, by, dict(args)))  # type: ignore[arg-type]
             rejected = next((e for e in effects if isinstance(e, Rejected)), None)
             return {"ok": rejected is None, "reason": rejected.reason if rejected else None,

@@ -17,6 +17,8 @@ MEETING_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Which arguments each command takes from a form or a JSON body; the service checks their values.
 COMMAND_ARGS: dict[str, tuple[str, ...]] = {
     "extend": ("seconds",),
+    "next_turn": ("expect_turn",),
+    "pass": ("expect_turn",),
     "tip": ("utterance",),
     "set_hulpvraag": ("text",),
     "set_outcome": ("kind", "text"),
@@ -62,6 +64,11 @@ def command_args(kind: str, values: dict[str, Any], *, from_form: bool) -> dict[
                     value = int(value)
                 except (TypeError, ValueError):
                     fail(400, "Het aantal seconden moet een heel getal zijn.")
+            elif name == "expect_turn":
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    fail(400, "Onbekende beurt.")
             elif name == "index":
                 try:
                     value = int(value)

@@ -118,6 +118,7 @@ def view(state: State, now: float) -> dict[str, Any]:
             "item_word": step.round.item_word,
             "number": turns.number,
             "turn": turns.turn,
+            "turn_id": turns.turn_id,  # a screen names it in "next turn", so two clicks move one turn
             "responding": turns.responding,
             "next": turns.next,
             "passed": list(turns.passed),

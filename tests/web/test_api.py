@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -218,3 +219,36 @@ def test_pairing_code_endpoint_is_for_the_host(client, lan_client, lan_app):
     assert client.get("/api/pairing").json == {"code": None, "spoken": None, "needed": False}
     host = lan_client.get("/api/pairing", base_url="http://laptop.local").json
     assert host["needed"] and host["code"] == lan_app.extensions["facilitator_pairing"].code
+
+
+def test_two_screens_pressing_next_turn_at_once_move_one_turn(app, service, auth):
+    meeting = service.create("case-clinic", ["Anna", "Ben", "Carla", "Dirk", "Eva"], "Anna")
+    service.command(meeting, "start")
+    for _ in range(3):
+        service.command(meeting, "next_step")  # spiegelen: a round
+    shown = service.view(meeting)["step"]["round"]
+    assert shown["turn"] == "Ben"
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def press():
+        client = app.test_client()  # one per screen
+        barrier.wait()
+        answers.append(client.post(f"/api/meetings/{meeting}/commands", headers=auth,
+                                   json={"command": "next_turn", "expect_turn": shown["turn_id"]}))
+
+    screens = [threading.Thread(target=press) for _ in range(2)]
+    for s in screens:
+        s.start()
+    for s in screens:
+        s.join(30)
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    late = next(a for a in answers if a.status_code == 409).json
+    assert late["reason"] == "Die beurt is al doorgegeven."
+    assert service.view(meeting)["step"]["round"]["turn"] == "Carla"
+    # Without naming the turn, a second press is a second turn (a script that means it).
+    assert client_press(app, auth, meeting)["ok"] and service.view(meeting)["step"]["round"]["turn"] == "Dirk"
+
+
+def client_press(app, auth, meeting):
+    return app.test_client().post(f"/api/meetings/{meeting}/commands", headers=auth, json={"command": "next_turn"}).json

@@ -294,7 +294,12 @@
   }
 
   function argsFor(kind) {
-    return kind === "extend" ? { seconds: 60 } : {};
+    if (kind === "extend") { return { seconds: 60 }; }
+    // Name the turn this screen shows: when two screens press at once, the turn moves on once.
+    if ((kind === "next_turn" || kind === "pass") && view && view.step && view.step.round && view.step.round.turn_id != null) {
+      return { expect_turn: view.step.round.turn_id };
+    }
+    return {};
   }
 
   function flash(button) {
