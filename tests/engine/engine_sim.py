@@ -244,3 +244,20 @@ def custom_method(*steps: dict, **top: Any):
 
 def round_step(minutes: float = 10, **round_: Any) -> dict:
     return {"minutes": minutes, "speakers": ["deelnemers"], "round": {"item": "vraag", **round_}}
+
+
+def compare_snapshot(path, text: str, name: str) -> None:
+    """Assert `text` equals the stored snapshot at `path`; UPDATE_SNAPSHOTS=1 (or a missing file) writes it."""
+    import os
+
+    import pytest
+
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if os.environ.get("UPDATE_SNAPSHOTS") != "1":
+            pytest.fail(f"{path.name} did not exist and was written; read it and run again")
+        return
+    assert text == path.read_text(encoding="utf-8"), (
+        f"The spoken script of {name} changed; if that is intended, run with UPDATE_SNAPSHOTS=1 "
+        "and review the diff.")

@@ -6,12 +6,11 @@ it is exactly what the facilitator says, and when.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from engine_sim import library, render_script, simulate
+from engine_sim import compare_snapshot, library, render_script, simulate
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 METHOD_IDS = sorted(m.id for m in library())
@@ -22,16 +21,7 @@ def test_spoken_script_matches_snapshot(method_id):
     run = simulate(method_id)
     assert run.state.status == "finished"
     text = render_script(run)
-    path = SNAPSHOTS / f"{method_id}.txt"
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not path.exists():
-        SNAPSHOTS.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if os.environ.get("UPDATE_SNAPSHOTS") != "1":
-            pytest.fail(f"{path.name} did not exist and was written; read it and run again")
-        return
-    assert text == path.read_text(encoding="utf-8"), (
-        f"The spoken script of {method_id} changed; if that is intended, run with UPDATE_SNAPSHOTS=1 "
-        "and review the diff.")
+    compare_snapshot(SNAPSHOTS / f"{method_id}.txt", text, method_id)
 
 
 def test_every_method_has_a_snapshot_and_no_stale_ones():

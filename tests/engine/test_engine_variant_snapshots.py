@@ -7,12 +7,11 @@ simulation finish it. Regenerate with UPDATE_SNAPSHOTS=1 after a deliberate chan
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from engine_sim import Run, mmss, render_script, simulate
+from engine_sim import Run, compare_snapshot, mmss, render_script, simulate
 from facilitator.engine import view
 from facilitator.events import Rejected
 
@@ -86,16 +85,7 @@ def test_spoken_script_of_a_variant_matches_snapshot(name):
     begin(run)
     run = simulate(method_id, run=run)
     assert run.state.status == "finished"
-    text = render(run)
-    path = SNAPSHOTS / f"{name}.txt"
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not path.exists():
-        SNAPSHOTS.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if os.environ.get("UPDATE_SNAPSHOTS") != "1":
-            pytest.fail(f"{path.name} did not exist and was written; read it and run again")
-        return
-    assert text == path.read_text(encoding="utf-8"), (
-        f"The spoken script of {name} changed; if that is intended, run with UPDATE_SNAPSHOTS=1 and review the diff.")
+    compare_snapshot(SNAPSHOTS / f"{name}.txt", render(run), name)
 
 
 def test_every_variant_has_a_snapshot_and_no_stale_ones():
