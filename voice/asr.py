@@ -83,21 +83,6 @@ def load_model(path: Optional[os.PathLike | str] = None) -> SpeechModel:
     return SpeechModel(model, folder, check.grammar)
 
 
-def _seed_dither(seed: int = 0) -> None:
-    """Make the next decode repeatable: Kaldi dithers each audio frame with libc's global rand().
-
-    Without this, what a recogniser hears depends on how many frames any recogniser in the
-    process decoded before (a replay of the same recording could come out differently, and a
-    test's outcome on the order of the tests before it). Seeding costs nothing.
-    """
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).srand(seed)
-    except (OSError, AttributeError):  # no C library symbols to reach (not glibc): decode as before
-        pass
-
-
 class _Timeline:
     """Maps a recognizer's own time (seconds of audio it was fed) to stream time.
 
@@ -164,7 +149,6 @@ class TranscriptRecognizer:
     def __init__(self, model: SpeechModel, *, partials: bool = True, partial_every: float = 0.25):
         import vosk
 
-        _seed_dither()
         self._rec = vosk.KaldiRecognizer(model.vosk_model, SAMPLE_RATE)
         self._rec.SetWords(True)
         self._rec.SetPartialWords(True)
@@ -236,7 +220,6 @@ class CommandRecognizer:
         self.has_unk = add_unk and model.knows(UNK)
         if self.has_unk:
             grammar.append(UNK)
-        _seed_dither()
         self._rec = vosk.KaldiRecognizer(model.vosk_model, SAMPLE_RATE, json.dumps(grammar, ensure_ascii=False))
         self._rec.SetWords(True)
         self._timeline = _Timeline()
