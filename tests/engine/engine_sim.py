@@ -139,8 +139,8 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
     Time moves to the exact moments a warning or the end is due, so the script shows when
     the facilitator speaks.
     """
+    chosen_in_meeting = (method or library().get(method_id)).inbrenger_choice
     if run is None:  # else: go on with a meeting a test has begun (a pause, an extend, a step back)
-        chosen_in_meeting = (method or library().get(method_id)).inbrenger_choice
         run = Run.of(method_id, participants, None if chosen_in_meeting else inbrenger, options=options, method=method)
         run.cmd("start")
     given: set[tuple[int, str]] = set()
