@@ -81,8 +81,6 @@ MUTATIONS = [
              STORE_TESTS),
     Mutation("service", "two presses for one turn move two turns", "facilitator/service.py",
              'if expect_turn is not None and kind in ("next_turn", "pass"):', "if False:", ("tests/web/test_api.py",)),
-    Mutation("service", "a reloaded meeting forgets a step that ended by itself", "facilitator/service.py",
-             "        state, _ = apply(state, Tick(), last)\n", "", ("tests/cli/test_cli_meetings.py",)),
     Mutation("gate", "default gate tail 0 s", "voice/gate.py",
              "def __init__(self, tail: float = 0.3):", "def __init__(self, tail: float = 0.0):", GATE_TESTS),
     Mutation("gate", "gate always open", "voice/gate.py",

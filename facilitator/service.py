@@ -160,8 +160,6 @@ class MeetingService:
             last = stored.at
             last_say = next((e.text for e in reversed(effects) if isinstance(e, Say)), last_say)
         last = max(last, row["last_clock"] or 0.0)
-        # What fell due by the last known moment (a step that ended by itself): ticks are not logged.
-        state, _ = apply(state, Tick(), last)
         if not setup.options.downtime_is_pause and row["last_wall"]:
             last += max(0.0, time.time() - row["last_wall"])
         live = _Live(id=meeting_id, state=state, offset=last - self.clock())
