@@ -9,6 +9,7 @@ recording comes out byte for byte the same on every run.
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import tempfile
 import wave
@@ -160,3 +161,23 @@ def _write(path: Path, pcm: bytes) -> Path:
         w.setframerate(RATE)
         w.writeframes(pcm)
     return path
+
+
+# -- on files (sox throughout) ---------------------------------------------------------
+
+def rms_dbfs(path: Path) -> float:
+    out = subprocess.run(["sox", str(path), "-n", "stats"], capture_output=True, text=True, check=True).stderr
+    return float(re.search(r"RMS lev dB\s+(-?[\d.]+|-inf)", out).group(1))
+
+
+def mix_noise(wav: Path, dbfs: float, out: Path, color: str = "pinknoise", seed: int = 3) -> Path:
+    """`wav` with steady `color` noise (white, pink, brown) at `dbfs` RMS mixed under all of it."""
+    length = subprocess.run(["soxi", "-D", str(wav)], capture_output=True, text=True, check=True).stdout.strip()
+    noise = out.with_suffix(".noise.wav")
+    subprocess.run(["sox", "-R", "-n", "-r", "16000", "-c", "1", "-b", "16", str(noise), "synth", length, color],
+                   check=True, env={"SOX_OPTS": "", "PATH": "/usr/bin:/bin"})
+    gain = dbfs - rms_dbfs(noise)
+    subprocess.run(["sox", "-m", "-v", "1", str(wav), "-v", f"{10 ** (gain / 20):.6f}", str(noise), str(out)],
+                   check=True)
+    noise.unlink()
+    return out
