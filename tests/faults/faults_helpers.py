@@ -250,7 +250,11 @@ def check_resume(data_dir: Path, reference: list, clock_start: float) -> dict:
         finals = [k for e, k in zip(stored, keys) if isinstance(e.event, Utterance) and e.event.final]
         duplicates = (len(ids) - len(set(ids))) + (len(finals) - len(set(finals)))
         # What the reference had committed by the time the store last heard from the killed run.
-        due = [(at, ev) for at, ev in reference if at <= last_clock + 1e-9]
+        # An event at the very moment of the last commit may not have been committed yet (several events
+        # share one stream time, each in its own transaction): what was stored of that moment counts, and
+        # anything the reference had before that moment must be there too.
+        stored_n = len(keys) if prefix else 0
+        due = list(reference[:stored_n]) + [(at, ev) for at, ev in reference[stored_n:] if at < last_clock - 1e-9]
         due_keys = [event_key(ev) for _, ev in due]
         missing = [k for k in due_keys[len(keys):]] if prefix else due_keys
         lost_utterances = sum(1 for (_, ev) in due[len(keys):] if isinstance(ev, Utterance) and ev.final) if prefix else None
