@@ -108,7 +108,12 @@ def live_server(data_dir, library, clock):
         stop_streams(app)
         server.task_dispatcher.shutdown(timeout=3)
         # Close the sockets from inside waitress's own loop, so its select() never sees a dead descriptor.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:
+            # The loop has already ended and closed its trigger (a test stopped the server, or waitress
+            # shut down on its own): there is nothing left to close.
+            pass
         loop.join(timeout=3)
 
     yield LiveServer(f"http://127.0.0.1:{port}", app, service, clock, shutdown)
