@@ -49,17 +49,16 @@ class CommandPhrase:
 
 
 class CommandTable:
-    """Phrase -> command kind, loaded from data; also which kinds change the step."""
+    """Phrase -> command kind, loaded from data. Which kinds change the step is the engine's
+    (facilitator.events.STEP_CHANGING), not the phrase table's."""
 
-    def __init__(self, entries: Iterable[CommandPhrase], *, step_changing: Iterable[str] = (),
-                 settings: Settings = Settings()):
+    def __init__(self, entries: Iterable[CommandPhrase], *, settings: Settings = Settings()):
         self.entries: dict[str, CommandPhrase] = {}
         for e in entries:
             key = normalize(e.phrase)
             if key in self.entries and self.entries[key].kind != e.kind:
                 raise ValueError(f"phrase {e.phrase!r} is used for both {self.entries[key].kind} and {e.kind}")
             self.entries[key] = CommandPhrase(key, e.kind, dict(e.args))
-        self.step_changing = frozenset(step_changing)
         phrase_words = {w for key in self.entries for w in key.split()}
         # A filler that is also part of a phrase is not a filler ("ja" could be a command somewhere).
         self.settings = replace(settings, fillers=frozenset(settings.fillers) - phrase_words)
@@ -78,7 +77,7 @@ class CommandTable:
         unknown = set(raw) - set(Settings.__dataclass_fields__)
         if unknown:
             raise ValueError(f"{source}: unknown setting(s) {sorted(unknown)}")
-        entries, step_changing = [], []
+        entries = []
         for kind, spec in data.get("commands", {}).items():
             if kind not in COMMAND_KINDS:
                 raise ValueError(f"{source}: commands.{kind}: not a command kind ({', '.join(COMMAND_KINDS)})")
@@ -87,9 +86,7 @@ class CommandTable:
                 raise ValueError(f"{source}: commands.{kind}: needs at least one phrase")
             for p in phrases:
                 entries.append(CommandPhrase(p, kind, spec.get("args", {})))
-            if spec.get("step_changing"):
-                step_changing.append(kind)
-        return cls(entries, step_changing=step_changing, settings=Settings(**raw))
+        return cls(entries, settings=Settings(**raw))
 
     @classmethod
     def from_phrases(cls, mapping: Mapping[str, Sequence[str]], **settings: Any) -> "CommandTable":
@@ -130,11 +127,6 @@ class CommandTable:
 @lru_cache(maxsize=1)
 def default_table() -> CommandTable:
     return CommandTable.load()
-
-
-def step_changing_kinds() -> frozenset[str]:
-    """Kinds the engine may accept only from the procesbegeleider (from the data file)."""
-    return default_table().step_changing
 
 
 @dataclass(frozen=True)

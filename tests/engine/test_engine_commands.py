@@ -7,8 +7,8 @@ import pytest
 from engine_sim import PEOPLE, Run, custom_method, round_step
 from facilitator.engine import outcomes, remaining_seconds, transcript, view
 from facilitator.engine.state import Mark
-from facilitator.events import (COMMAND_KINDS, Chime, Command, LineAdded, LineChanged, OutcomeNoted, Rejected, Say,
-                                StatusChanged, StepEntered)
+from facilitator.events import (COMMAND_KINDS, STEP_CHANGING, Chime, Command, LineAdded, LineChanged, OutcomeNoted,
+                                Rejected, Say, StatusChanged, StepEntered)
 
 
 def _method():
@@ -230,6 +230,16 @@ def test_step_commands_can_be_reserved_for_the_procesbegeleider():
     assert run.rejected() is None and run.state.step_index == 1
     run.cmd("next_step", by="Eva", source="voice")
     assert run.rejected() is None and run.state.step_index == 2
+
+
+@pytest.mark.parametrize("kind", COMMAND_KINDS)
+def test_the_step_changing_table_decides_what_only_the_procesbegeleider_may_say(kind):
+    """events.STEP_CHANGING is the one list of step-changing commands: exactly those are
+    refused from another voice when the group leaves step changes to the procesbegeleider."""
+    run = started(procesbegeleider="Eva", options={"step_commands_by": "procesbegeleider"})
+    run.cmd(kind, by="Ben", source="voice")
+    refused = run.rejected() == "Alleen de procesbegeleider kan van stap wisselen."
+    assert refused == (kind in STEP_CHANGING)
 
 
 # -- pause, resume, extend, remaining, repeat ---------------------------------------------
