@@ -203,6 +203,8 @@ class LineRemoved:
     line_id: str
 
 
+# The one list of outcomes the engine captures outside the round items; methods.model, the verslag,
+# the pages and their scripts (served to them as data) all take it from here.
 OutcomeKind = Literal["hulpvraag", "volgende_stap", "nuttig", "doelen", "terugkoppeling"]
 OUTCOME_KINDS: tuple[str, ...] = OutcomeKind.__args__  # type: ignore[attr-defined]
 TEXT_OUTCOME_KINDS: tuple[str, ...] = OUTCOME_KINDS[1:]  # what set_outcome takes

@@ -55,7 +55,7 @@ def agenda(setup: Setup, start: Optional[datetime] = None, topics: int = 1) -> d
     rows = []
     for i, step, topic in _sequence(setup.method, topics):
         end = t + timedelta(minutes=step.planned_minutes)
-        what = phrases.fill(step.cue, inbrenger=setup.inbrenger, procesbegeleider=setup.procesbegeleider)
+        what = phrases.fill_cue(step.cue, inbrenger=setup.inbrenger, procesbegeleider=setup.procesbegeleider)
         row = {
             "number": i,
             "id": step.id,

@@ -15,6 +15,7 @@ from collections import deque
 from contextlib import contextmanager
 from typing import Callable, Iterator, Optional
 
+from facilitator.clock_text import clock
 from facilitator.events import Effect, Rejected, Say
 
 KEYS: dict[str, tuple[str, str]] = {
@@ -40,12 +41,6 @@ WORDS = {"start": "start", "pass": "p", "pas": "p", "volgende": "n", "stap": "s"
          "verder": " ", "meer": "+", "herhaal": "h", "tijd": "r", "tip": "t", "notitie": "m", "stop": "q"}
 HELP = "[Enter] volgende beurt  [p] ik pas  [s] volgende stap  [v] vorige  [spatie] pauze  [+] minuut  " \
        "[h] herhaal  [r] tijd  [t] tip  [m] notitie  [1-9] wie inbrengt  [j/x] ja/nee  [q] stop"
-
-
-def clock_text(seconds: float) -> str:
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(int(round(seconds)))
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
 class TerminalRunner:
@@ -193,10 +188,10 @@ class TerminalRunner:
         grid.add_row(title)
         left = step["remaining_seconds"]
         if step["planned_seconds"] <= 0:  # an untimed step: show how long it has run
-            grid.add_row(Text(f"{clock_text(step['elapsed_seconds'])} (geen vaste tijd)", style="bold"))
+            grid.add_row(Text(f"{clock(step['elapsed_seconds'])} (geen vaste tijd)", style="bold"))
         else:
             style = "bold red" if step["time_up"] else ("bold yellow" if step["near_end"] else "bold green")
-            grid.add_row(Text(clock_text(left), style=style))
+            grid.add_row(Text(clock(left), style=style))
         rnd = step["round"]
         if step["silence"]:
             grid.add_row(Text("Stilte", style="italic"))
@@ -214,7 +209,7 @@ class TerminalRunner:
                 grid.add_row(Text("Gepast: " + ", ".join(rnd["passed"]), style="dim"))
         talk = v["speaking"]
         if talk:
-            grid.add_row(Text("Spreektijd: " + ", ".join(f"{k} {clock_text(s)}" for k, s in
+            grid.add_row(Text("Spreektijd: " + ", ".join(f"{k} {clock(s)}" for k, s in
                                                          sorted(talk.items(), key=lambda kv: -kv[1])), style="dim"))
         for notice in v["notices"]:
             grid.add_row(Text(notice, style="yellow"))

@@ -8,6 +8,8 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from facilitator.events import OutcomeKind
+
 # A duration as the source gives it: one figure, a [min, max] range, or unknown.
 Minutes = Union[float, tuple[float, float], None]
 
@@ -36,8 +38,8 @@ ITEMS: dict[str, tuple[str, str]] = {
     "bijdrage": ("bijdrage", "bijdragen"),
 }
 
-# Outcomes the engine captures outside the round items.
-Outcome = Literal["hulpvraag", "volgende_stap", "nuttig", "doelen", "terugkoppeling", "notities"]
+# What a step yields: an outcome the engine captures (facilitator.events.OutcomeKind), or "notities".
+Outcome = Literal[OutcomeKind, "notities"]
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 

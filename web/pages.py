@@ -122,7 +122,8 @@ def live(meeting_id: str):
                            speaking=shaping.speaking_rows(view), previous=previous,
                            terugkoppeling_steps=terugkoppeling_steps,
                            line_types=shaping.LINE_TYPES, text_outcomes=shaping.TEXT_OUTCOMES,
-                           outcome_titles=shaping.OUTCOME_TITLES)
+                           outcome_titles=shaping.OUTCOME_TITLES, page_titles=shaping.PAGE_TITLES,
+                           step_outcome_titles=shaping.STEP_OUTCOME_TITLES)
 
 
 @bp.route("/bijeenkomsten/<meeting_id>/zaal")

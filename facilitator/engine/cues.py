@@ -7,13 +7,9 @@ from facilitator.engine import phrases
 from facilitator.engine.state import State
 
 
-def names(state: State) -> dict:
-    """The names a cue may fill in: {inbrenger}, {procesbegeleider}."""
-    return {"inbrenger": state.inbrenger, "procesbegeleider": state.setup.procesbegeleider}
-
-
 def fill(state: State, template: str) -> str:
-    return phrases.fill(template, **names(state))
+    """A cue with this meeting's {inbrenger} and {procesbegeleider} in it."""
+    return phrases.fill_cue(template, inbrenger=state.inbrenger, procesbegeleider=state.setup.procesbegeleider)
 
 
 def say(state: State, out: list[Effect], text: str, kind: str, chime: bool = False) -> State:

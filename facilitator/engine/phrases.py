@@ -19,6 +19,11 @@ def fill(template: str, **names: Optional[str]) -> str:
     return template.format_map(_Names(values))
 
 
+def fill_cue(template: str, *, inbrenger: Optional[str], procesbegeleider: Optional[str]) -> str:
+    """A cue with the names it may hold (methods.model.NAMES) filled in: the one place that does it."""
+    return fill(template, inbrenger=inbrenger, procesbegeleider=procesbegeleider)
+
+
 def _fallback(key: str) -> str:
     return {"inbrenger": "de inbrenger", "procesbegeleider": "de procesbegeleider"}.get(key, key)
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from methods import Method, minutes_json
-from facilitator.engine import phrases
+from facilitator.engine import cues
 from facilitator.engine.state import GROUP, Line, State
 from facilitator.events import TEXT_OUTCOME_KINDS
 from facilitator.engine.timing import meeting_elapsed, near_end_at, planned_seconds, remaining_seconds, step_elapsed
@@ -153,8 +153,7 @@ def view(state: State, now: float) -> dict[str, Any]:
             "id": step.id,
             "title": step.title,
             "outcome": step.outcome,  # what this step yields (hulpvraag, volgende_stap...): the page asks for it here
-            "cue": phrases.fill(step.cue, inbrenger=state.inbrenger,
-                                procesbegeleider=state.setup.procesbegeleider),
+            "cue": cues.fill(state, step.cue),
             "description": step.description,
             "examples": list(step.examples),
             "silence": step.silence,

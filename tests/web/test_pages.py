@@ -99,6 +99,16 @@ def test_live_page_shows_step_timer_turn_and_every_control(client, service, meet
     assert f'data-events="/api/meetings/{meeting}/events"' in page
 
 
+def test_live_page_serves_the_outcome_kinds_and_titles_to_its_scripts(client, meeting):
+    """The scripts keep no copy of the outcome kinds: they read them from the page, from events.py."""
+    from facilitator.events import OUTCOME_KINDS, OUTCOME_TITLES
+
+    raw = re.search(r"data-titles='([^']*)'", client.get(f"/bijeenkomsten/{meeting}").get_data(as_text=True))
+    served = json.loads(html.unescape(raw.group(1)))
+    assert served["outcomes"] == [[kind, OUTCOME_TITLES[kind]] for kind in OUTCOME_KINDS]
+    assert served["items"]["vraag"] == "Vragen" and served["items"]["dominant_idee"] == "Dominante ideeën"
+
+
 def test_live_page_before_start_offers_start(client, meeting):
     page = text(client.get(f"/bijeenkomsten/{meeting}"))
     assert "Start de bijeenkomst" in page and "Klaar om te beginnen" in page

@@ -7,8 +7,11 @@
   var live = window.Facilitator.live;
   var toast = window.Facilitator.notices.toast;
   var $ = d.$, setText = d.setText, show = d.show;
-  var OUTCOME_TITLES = { hulpvraag: "Hulpvraag", volgende_stap: "Volgende stap", nuttig: "Wat was nuttig",
-    doelen: "Doelen", terugkoppeling: "Terugkoppeling van de vorige keer" };
+  // The outcome kinds and their titles come from the server (facilitator.events), never a copy here.
+  var OUTCOME_TITLES = {};
+  JSON.parse(document.getElementById("live").dataset.titles).outcomes.forEach(function (pair) {
+    OUTCOME_TITLES[pair[0]] = pair[1];
+  });
   // The outcome the page was rendered with is already filled in by the server.
   var shownOutcome = ($("step-outcome-text") || { dataset: {} }).dataset.outcome || null;
 

@@ -4,13 +4,11 @@
 
   var d = window.Facilitator.dom;
   var $ = d.$, el = d.el, show = d.show, clock = d.clock;
-  var TITLES = {
-    vraag: "Vragen", compliment: "Complimenten", tip: "Tips", advies: "Adviezen", idee: "Ideeën",
-    spiegeling: "Spiegelingen", reflectie: "Reflecties", probleemdefinitie: "Probleemdefinities",
-    waardering: "Waarderingen", reactie: "Reacties"
-  };
-  var TEXT_OUTCOMES = [["volgende_stap", "Volgende stap"], ["nuttig", "Wat was nuttig"], ["doelen", "Doelen"],
-    ["terugkoppeling", "Terugkoppeling van de vorige keer"]];
+  // Titles of items and outcomes come from the server's one table of them (web/shaping.py PAGE_TITLES).
+  var served = JSON.parse(document.getElementById("live").dataset.titles);
+  var TITLES = served.items;
+  var HULPVRAAG = served.outcomes[0][1];
+  var TEXT_OUTCOMES = served.outcomes.slice(1);  // the hulpvraag first, then the others in their order
   var RATINGS = { W: "warm", N: "neutraal", K: "koud" };
 
   function lineNode(line) {
@@ -68,7 +66,7 @@
 
   function renderOutcomes(o) {
     var box = $("outcomes");
-    var nodes = [el("h3", "", "Hulpvraag")];
+    var nodes = [el("h3", "", HULPVRAAG)];
     nodes.push(o.hulpvraag ? el("p", "hulpvraag", o.hulpvraag) : el("p", "empty", "Nog niet vastgelegd."));
     var items = o.items || {};
     Object.keys(items).forEach(function (kind) {
