@@ -20,6 +20,7 @@ class VoiceError(UserError):
         "download_failed",      # a model could not be fetched (offline, bad size, bad checksum)
         "unknown_model",        # a model name we do not know
         "portaudio_missing",    # sounddevice could not load the PortAudio library
+        "portaudio_aborted",    # loading PortAudio kills the process (a broken ALSA setup)
         "no_input_device",      # PortAudio works but sees no microphone
         "device_not_found",     # the asked-for device name or index is not there
         "device_failed",        # opening or running the device failed

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import queue
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -18,12 +20,39 @@ log = logging.getLogger(__name__)
 Device = Union[int, str, None]
 
 
+# A child process that does what `import sounddevice` does here: load PortAudio and scan devices.
+_PROBE = "import sounddevice"
+_probed: Optional[str] = None  # "ok", "aborted", or None: not probed (or no verdict)
+
+
+def _probe_portaudio(timeout: float = 30.0) -> None:
+    """Load PortAudio in a child first: some ALSA setups (an empty or broken ALSA_CONFIG_PATH)
+    make it abort the whole process during its device scan, which no `except` can catch; in a
+    child that is an exit code, and here a sentence. Once per process."""
+    global _probed
+    if _probed is None and "sounddevice" not in sys.modules:
+        try:
+            done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, timeout=timeout)
+            # Killed by a signal (SIGABRT from an ALSA assertion) or not: a verdict for this process.
+            _probed = "aborted" if done.returncode < 0 else "ok"
+        except (OSError, subprocess.TimeoutExpired):
+            pass  # no verdict (a very busy machine): load it here as before
+    if _probed == "aborted":
+        raise VoiceError(
+            "portaudio_aborted",
+            "De geluidsinstellingen van deze computer laten PortAudio vastlopen: controleer "
+            "ALSA_CONFIG_PATH en ~/.asoundrc (of zet ze terug); zonder geluid werkt de vergadering "
+            "met knoppen en toetsen.",
+        )
+
+
 def import_sounddevice():
     """sounddevice, imported only when audio hardware is really wanted.
 
     Importing it loads PortAudio and scans the devices once; a missing library
     surfaces as OSError, which we turn into a sentence a person can act on.
     """
+    _probe_portaudio()
     try:
         import sounddevice
     except OSError as exc:

@@ -93,6 +93,19 @@ def test_devices_without_a_sound_card(run_cli, tmp_path):
                                    "(zonder werkt de vergadering met knoppen en toetsen).")
 
 
+def test_devices_with_an_alsa_setup_that_aborts_portaudio(run_cli, tmp_path):
+    # An empty ALSA configuration makes PortAudio's device scan abort the process (SIGABRT, exit
+    # 134) during `import sounddevice`; the command ends in one Dutch sentence instead.
+    empty = tmp_path / "empty.conf"
+    empty.write_text("")
+    proc = run_cli("devices", env={"ALSA_CONFIG_PATH": str(empty), "HOME": str(tmp_path)})
+    assert proc.returncode == 1, (proc.returncode, proc.stderr)
+    assert proc.stdout == ""
+    assert proc.stderr.strip() == ("Error: De geluidsinstellingen van deze computer laten PortAudio vastlopen: "
+                                   "controleer ALSA_CONFIG_PATH en ~/.asoundrc (of zet ze terug); zonder geluid "
+                                   "werkt de vergadering met knoppen en toetsen.")
+
+
 def test_devices_lists_a_microphone(run_cli, tmp_path):
     proc = run_cli("devices", env={**vmic_env(tmp_path, b"\0\0" * 160), "HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
