@@ -8,6 +8,7 @@ from typing import Callable, Optional
 
 from facilitator.clock import StreamClock, Ticker
 from facilitator.events import Effect, Say
+from facilitator.notices import notice as notice_text
 from facilitator.wiring import command_table
 
 
@@ -32,7 +33,7 @@ def replay_recording(service, meeting_id: str, clock: StreamClock, path: Path, *
         engines = load_engines(engine, model_path)
         model, whisper = engines.vosk, engines.whisper
     except VoiceError as err:
-        notices.append(f"Geen spraakherkenning: {err.message}")
+        notices.append(notice_text("asr_missing", err.message))
     writer = _CueWriter(cues_dir, data_dir, voice_engine, voice_name, notices) if cues_dir else None
     if writer is not None:
         service.on_effect(lambda mid, eff: writer.effect(clock.t, eff) if mid == meeting_id else None)

@@ -21,6 +21,7 @@ from facilitator.engine import apply, make_setup, meeting_elapsed, new_state, ou
 from facilitator.engine.state import SetupError, State
 from facilitator.errors import UserError
 from facilitator.limits import check_setup
+from facilitator.notices import notice as notice_text
 from facilitator.events import COMMAND_KINDS, Command, DeviceEvent, Effect, Event, Rejected, Say, Tick
 from facilitator.publisher import Audience, Update
 from facilitator.store import MeetingGone, Store, StoreError
@@ -344,8 +345,7 @@ class MeetingService:
             notices.append(self.store.notice)
         notices += [n for n in self._adapter_notices.values() if n not in notices]
         if f"tick:{live.id}" in self.tick_failures:
-            notices.append("Deze bijeenkomst loopt vast door een fout; de andere bijeenkomsten lopen door. "
-                           "Begin zo nodig een nieuwe.")
+            notices.append(notice_text("meeting_stuck"))
         data["notices"] = notices
         data["last_say"] = live.audience.last_say
         return data

@@ -20,6 +20,7 @@ from typing import Any, Iterator, Optional
 
 from facilitator.errors import UserError
 from facilitator.events import Event, event_from_dict, to_dict
+from facilitator.notices import notice as notice_text
 
 DB_NAME = "facilitator.db"
 SCHEMA = """
@@ -205,8 +206,7 @@ class Store:
                 aside = json.loads((self.data_dir / NOTICE_FILE).read_text(encoding="utf-8"))["moved_aside"]
             except (OSError, ValueError, KeyError, TypeError):
                 return None
-        return (f"De database was beschadigd en is apart gezet als {aside}; "
-                "er is een nieuwe begonnen. Bewaar het oude bestand als je het wilt laten herstellen.")
+        return notice_text("store_moved_aside", aside=str(aside))
 
     def acknowledge_notice(self) -> bool:
         """The user has read the notice: stop showing it (the file set aside stays where it is)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from facilitator.events import Chime, DeviceEvent, Effect, Say
+from facilitator.notices import notice as notice_text
 
 log = logging.getLogger(__name__)
 
@@ -184,14 +185,14 @@ class VoiceRoom:
                 if "renderer" not in options:
                     options["renderer"] = renderer_for(self.data_dir / "cache" / "cues", self.voice_engine,
                                                        self.voice_name, rate=self.rate, volume=self.volume,
-                                                       on_notice=lambda s: self._notice("tts", s))
+                                                       on_notice=lambda s: self._notice("tts", notice_text("voice_fallback", s)))
                 self._speech.attach(Speaker(self.data_dir / "cache" / "cues", gate=self._gate, clock=self._clock,
                                             rate=self.rate, volume=self.volume, on_device_event=self._feed,
                                             **options))
             except Exception as exc:
                 self._speech.close()
                 self._speech = None
-                self._notice("speech", f"Spraak staat uit: {_sentence(exc)}")
+                self._notice("speech", notice_text("speech_off", _sentence(exc)))
         if self.listen:
             from voice.errors import VoiceError
             from voice.transcribe import load_engines
@@ -200,7 +201,7 @@ class VoiceRoom:
                 engines = load_engines(self.engine, self.model_path)
                 self.model, self.whisper = engines.vosk, engines.whisper
             except VoiceError as err:
-                self._notice("model", f"Geen spraakherkenning: {err.message}")
+                self._notice("model", notice_text("asr_missing", err.message))
         with self._lock:
             if self.state is not VoiceState.STARTING:
                 return self.notices  # stopped meanwhile
@@ -232,7 +233,7 @@ class VoiceRoom:
             try:
                 mic = MicSource(_device(self.device), clock=self._clock)
             except VoiceError as err:
-                self._notice("mic", f"Geen microfoon: {err.message}")
+                self._notice("mic", notice_text("mic_missing", err.message))
                 if self.state is not VoiceState.STARTING:
                     self._enter(VoiceState.MANUAL)
                 return

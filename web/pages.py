@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import (Blueprint, Response, flash, g, redirect, render_template, request, url_for)
 
+from facilitator import notices
 from web import meetings as m
 from web import shaping
 from web.errors import fail
@@ -123,7 +124,7 @@ def live(meeting_id: str):
                            terugkoppeling_steps=terugkoppeling_steps,
                            line_types=shaping.LINE_TYPES, text_outcomes=shaping.TEXT_OUTCOMES,
                            outcome_titles=shaping.OUTCOME_TITLES, page_titles=shaping.PAGE_TITLES,
-                           step_outcome_titles=shaping.STEP_OUTCOME_TITLES)
+                           step_outcome_titles=shaping.STEP_OUTCOME_TITLES, notice_sentences=notices.sentences())
 
 
 @bp.route("/bijeenkomsten/<meeting_id>/zaal")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from facilitator.events import DeviceEvent, Effect
 from facilitator.engine import cues, phrases
 from facilitator.engine.state import Failure, Health, State
+from facilitator.notices import notice as notice_text
 
-MIC_LOST_NOTICE = "De microfoon is weg: bediening met knoppen en toetsen."
+MIC_LOST_NOTICE = notice_text("mic_lost")
 _FAILED = {"speech_failed": "speech", "asr_failed": "asr", "store_failed": "store"}
 _RESTORED = {"speech_restored": "speech", "asr_restored": "asr", "store_restored": "store"}
 
@@ -27,7 +28,7 @@ def device(state: State, event: DeviceEvent, now: float, out: list[Effect]) -> S
     if event.kind in _FAILED:
         # One notice per failing part: the newest cause replaces the older one.
         part = _FAILED[event.kind]
-        notice = phrases.device_failed(part, event.detail)
+        notice = notice_text(event.kind, event.detail)  # the part's own words say what to do
         cleared = _clear(health, part)
         return state.evolve(health=cleared.evolve(notices=cleared.notices + (notice,),
                                                   failures=cleared.failures + (Failure(part, notice),)))

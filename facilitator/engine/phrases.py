@@ -190,13 +190,3 @@ def mic_restored() -> str:
     return "De microfoon werkt weer."
 
 
-_FAILED = {
-    "speech": "De spraak werkt niet; de aanwijzingen staan op het scherm.",
-    "asr": "De spraakherkenning werkt niet; bedien de bijeenkomst met knoppen en toetsen.",
-    "store": "Opslaan lukt niet; de bijeenkomst loopt door in het geheugen.",
-}
-
-
-def device_failed(part: str, detail: str = "") -> str:
-    # The adapter's own sentence says what to do; it stands alone when there is one.
-    return detail or _FAILED[part]

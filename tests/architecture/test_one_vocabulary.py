@@ -88,3 +88,33 @@ def test_names_are_filled_into_cues_in_one_place():
 def test_no_product_file_is_over_400_lines(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= 400, f"{path.relative_to(REPO)} has {lines} lines: split it along a seam"
+
+
+def test_notices_come_from_one_table():
+    """facilitator/notices.py holds every notice: code, sentence, what to do. Nobody writes one inline,
+    and the live page sets the sentence apart by the table it is served, not by guessing at words."""
+    from facilitator.notices import NOTICES, notice, sentences
+
+    for code, item in NOTICES.items():
+        assert item.code == code and item.sentence.endswith(".") and item.todo.endswith(".")
+        assert notice(code, aside="x").startswith(item.sentence + " ")
+    assert notice("mic_missing", "Kies een ander apparaat.").endswith(" Kies een ander apparaat.")
+    inline = r"""(set_notice\([^,]+,\s*f?["']|notices\.append\(f?["']|_notice\([^,]+,\s*f?["'])"""
+    assert _hits(inline, (".py",), set()) == []
+    assert _hits(r"microfoon|herkenning|luidspreker", ("live-notices.js",), set()) == []
+    assert "De microfoon is weg: bedien de bijeenkomst met de knoppen en toetsen." in sentences()
+
+
+def test_every_notice_the_engine_raises_starts_with_a_sentence_of_the_table(tmp_path):
+    from facilitator.events import DeviceEvent
+    from facilitator.notices import sentences
+    from facilitator.service import MeetingService
+    from methods import load_library
+
+    service = MeetingService(tmp_path, load_library(None))
+    mid = service.create("case-clinic", ["Anna", "Ben", "Carla", "Dirk", "Eva"], "Anna")
+    service.command(mid, "start")
+    for kind in ("mic_lost", "speech_failed", "asr_failed", "store_failed"):
+        service.feed(mid, DeviceEvent(kind, "Zo los je het op." if kind == "speech_failed" else ""))
+    shown = service.view(mid)["notices"]
+    assert len(shown) == 4 and all(any(n.startswith(s) for s in sentences()) for n in shown), shown

@@ -96,12 +96,12 @@ def test_a_failing_cue_is_one_stored_event_however_often_it_is_reported(tmp_path
         service.feed(mid, DeviceEvent("speech_failed", sentence))
     kinds = [e.event.kind for e in service.store.events(mid) if isinstance(e.event, DeviceEvent)]
     assert kinds == ["speech_failed"]
-    assert service.view(mid)["notices"].count(sentence) == 1
+    assert sum(sentence in n for n in service.view(mid)["notices"]) == 1  # after the notice's own sentence
     service.feed(mid, DeviceEvent("speech_restored"))
     service.feed(mid, DeviceEvent("speech_restored"))
     kinds = [e.event.kind for e in service.store.events(mid) if isinstance(e.event, DeviceEvent)]
     assert kinds == ["speech_failed", "speech_restored"]
-    assert sentence not in service.view(mid)["notices"]
+    assert not any(sentence in n for n in service.view(mid)["notices"])
 
 
 @pytest.fixture

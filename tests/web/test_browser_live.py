@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 
 from browser_kit import browser, clean_page, click, console_errors, open_live, shot, text_of, wait  # noqa: E402,F401
+from facilitator.notices import notice as notice_text  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_page")]
 
@@ -143,15 +144,15 @@ def test_a_two_minute_step_turns_orange_near_its_end(browser, live_server):
 def test_a_notice_is_one_short_sentence_with_what_to_do_behind_a_link_and_closes(browser, live_server):
     service = live_server.service
     meeting_id = clinic(service)
-    service.set_notice("voice-speech", "Spraak staat uit: espeak-ng niet gevonden in `/usr/lib/x86_64-linux-gnu`; "
-                                       "installeer het pakket `espeak-ng` en start `facilitator serve` opnieuw.")
+    service.set_notice("voice-speech", notice_text("speech_off", "espeak-ng niet gevonden in `/usr/lib/x86_64-linux-gnu`; "
+                                       "installeer het pakket `espeak-ng` en start `facilitator serve` opnieuw."))
     service.command(meeting_id, "extend", seconds=60)              # any change sends the state with the notice
     browser.set_window_size(390, 844)
     try:
         open_live(browser, live_server.url, meeting_id)
         notice = wait(browser).until(lambda d: d.find_element(By.CSS_SELECTOR, "#notices li"))
         head = notice.find_element(By.CLASS_NAME, "notice-head").text
-        assert head == "De luidspreker werkt niet: lees de aanwijzingen op het scherm voor."
+        assert head == "De spraak werkt niet: lees de aanwijzingen op het scherm voor."  # the table's sentence
         assert "`" not in notice.text and "/usr/lib" not in notice.text   # the detail is folded away
         assert notice.rect["height"] < 0.12 * 844
         click(browser, notice.find_element(By.TAG_NAME, "summary"))

@@ -6,20 +6,17 @@
   var d = window.Facilitator.dom;
   var $ = d.$, el = d.el;
 
-  // What a failing part means for the room, in one sentence; the adapter's own words go behind "wat te doen".
-  var KINDS = [
-    [/microfoon/i, "Er is geen microfoon: bedien de bijeenkomst met de knoppen en toetsen."],
-    [/herkenning|vosk|model/i, "De spraakherkenning werkt niet: bedien de bijeenkomst met de knoppen en toetsen."],
-    [/spraak|spreken|afspel|geluid|luidspreker|espeak|stem/i, "De luidspreker werkt niet: lees de aanwijzingen op het scherm voor."],
-    [/opslaan|schijf|database/i, "Opslaan lukt niet: de bijeenkomst loopt door, maar sluit dit venster niet."]
-  ];
+  // Each notice starts with the sentence of its kind (facilitator/notices.py, served on the page);
+  // what to do follows it and goes behind "wat te doen".
+  var root = document.getElementById("live");
+  var SENTENCES = root && root.dataset.notices ? JSON.parse(root.dataset.notices) : [];
   var dismissed = {};
 
   function split(text) {
     var clean = String(text || "").replace(/`/g, "").trim();
-    for (var i = 0; i < KINDS.length; i += 1) {
-      if (KINDS[i][0].test(clean)) {
-        return { head: KINDS[i][1], detail: clean === KINDS[i][1] ? "" : clean };
+    for (var i = 0; i < SENTENCES.length; i += 1) {
+      if (clean.indexOf(SENTENCES[i]) === 0) {
+        return { head: SENTENCES[i], detail: clean.slice(SENTENCES[i].length).trim() };
       }
     }
     var m = clean.match(/^[^.:!?]{1,100}[.!?]/);
