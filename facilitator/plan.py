@@ -10,10 +10,6 @@ from methods import minutes_json, minutes_text
 from facilitator.engine import phrases
 from facilitator.engine.state import Setup
 
-ROLE_NAMES = {"deelnemers": "deelnemers", "iedereen": "iedereen", "inbrenger": "inbrenger",
-              "procesbegeleider": "procesbegeleider"}
-
-
 def _who(setup: Setup, roles) -> list[str]:
     names: list[str] = []
     for role in roles:

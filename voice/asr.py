@@ -173,9 +173,6 @@ class TranscriptRecognizer:
                 return [u] if u else []
         return []
 
-    def partial_text(self) -> str:
-        return (json.loads(self._rec.PartialResult()).get("partial") or "").strip()
-
     def flush(self) -> list[Utterance]:
         """End the current utterance now (a cue is about to play, or the stream ended)."""
         return self._final(self._rec.FinalResult())
@@ -229,11 +226,6 @@ class CommandRecognizer:
         if self._rec.AcceptWaveform(frame.pcm):
             return self._final(self._rec.Result())
         return []
-
-    def partial_text(self) -> str:
-        """What the grammar decoder hears so far (text only: with SetPartialWords on, Vosk 0.3.45
-        returns empty partials in grammar mode, so this recognizer never sets it)."""
-        return (json.loads(self._rec.PartialResult()).get("partial") or "").strip()
 
     def flush(self) -> list[Utterance]:
         return self._final(self._rec.FinalResult())

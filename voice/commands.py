@@ -36,9 +36,6 @@ class Settings:
     variants: Mapping[str, str] = field(default_factory=dict)
     # Whisper's word probabilities run lower than Vosk's confidences for the same clear word.
     whisper_min_confidence: float = 0.3
-    # Decide when the speaker stops (voice activity end + hangover) on the decoder's partial,
-    # instead of waiting 0.5-1 s more for Vosk's endpoint; the final result then only confirms.
-    act_on_partials: bool = True
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from voice.errors import VoiceError
 
 SAMPLE_RATE = 16000
 CHUNK_BYTES = 64 * 1024
-SUPPORTED = (".wav", ".mp3", ".ogg", ".opus", ".m4a", ".webm", ".flac", ".aac", ".mp4")
 
 
 def ffmpeg_path() -> Optional[str]:

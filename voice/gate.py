@@ -28,8 +28,3 @@ class Gate:
             # Frames arrive in order, so spans that ended before this frame are done with.
             self._spans = [s for s in self._spans if s[1] > start]
             return not any(s[0] < end and s[1] > start for s in self._spans)
-
-    @property
-    def closed_until(self) -> float:
-        with self._lock:
-            return max((s[1] for s in self._spans), default=float("-inf"))

@@ -120,9 +120,6 @@ class Player:
         with self._lock:
             return self._speaking_until
 
-    def is_speaking(self) -> bool:
-        return self.clock() < self.speaking_until
-
     def play(self, clip: Clip, on_done: Optional[Callable[[Optional[VoiceError]], None]] = None) -> float:
         """Queue a clip; returns the clock time it is expected to end."""
         with self._lock:

@@ -52,7 +52,6 @@ class Segmenter:
         self.max_segment = max_segment
         self._ring: deque[AudioFrame] = deque()
         self.current: Optional[Segment] = None
-        self.previous_end: Optional[float] = None   # end of the last finished segment
         self.stats = {"fed_seconds": 0.0}
 
     def process(self, frame: AudioFrame) -> Step:
@@ -105,6 +104,4 @@ class Segmenter:
         seg.end = end
         seg.piece = piece
         self.current = None
-        if not piece:
-            self.previous_end = end
         return seg

@@ -105,7 +105,6 @@ class VoiceActivity:
         self.speaking = False
         self.segment_start: Optional[float] = None
         self.last_voiced_end: Optional[float] = None
-        self.segments: deque[tuple[float, float]] = deque(maxlen=50)  # finished (start, end) spans
 
     def process(self, frame: AudioFrame) -> list[SpeechActivity]:
         voiced = self.detector.is_speech(frame.pcm)
@@ -136,14 +135,4 @@ class VoiceActivity:
         self.speaking = False
         end = self.last_voiced_end if self.last_voiced_end is not None else self.segment_start
         assert self.segment_start is not None and end is not None
-        self.segments.append((self.segment_start, end))
         return [SpeechActivity(False, end)]
-
-    def segment_around(self, start: float, end: float) -> Optional[tuple[float, Optional[float]]]:
-        """The speech segment (start, end or None while running) that overlaps [start, end]."""
-        if self.speaking and self.segment_start is not None and self.segment_start <= end:
-            return (self.segment_start, None)
-        for seg_start, seg_end in reversed(self.segments):
-            if seg_start <= end and seg_end >= start:
-                return (seg_start, seg_end)
-        return None

@@ -142,13 +142,6 @@ def pairing_code(app: Flask) -> Optional[str]:
     return app.extensions["facilitator_pairing"].code
 
 
-def spoken_pairing_code(app: Flask) -> Optional[str]:
-    """The pairing code as voice should say it, digit by digit."""
-    if app.config.get("LOOPBACK_ONLY"):
-        return None
-    return app.extensions["facilitator_pairing"].spoken
-
-
 def login_link(app: Flask) -> str:
     """The host's one-time login link for this run (a fresh one is in the data folder's login-link file)."""
     return app.extensions["facilitator_login"].link

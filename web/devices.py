@@ -48,7 +48,6 @@ class Pairing:
     window_seconds: float = 300.0
     path: Optional[Path] = None
     devices: dict[str, Device] = field(default_factory=dict)
-    rotations: int = 0
     _failures: dict[str, list[float]] = field(default_factory=dict)
     _total: int = 0
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -107,7 +106,6 @@ class Pairing:
     def _rotate(self) -> None:
         """Many wrong guesses: a fresh code for the host's screen; what was guessed so far is worthless."""
         self.code = new_code()
-        self.rotations += 1
         self._total = 0
 
     def device(self, device_id: Optional[str]) -> Optional[Device]:

@@ -12,9 +12,6 @@ from facilitator.engine.view import line_json
 from facilitator.events import Heard, LineAdded, LineChanged, LineRemoved, OutcomeNoted, Rejected, Say
 from facilitator.publisher import Update
 
-# Every kind of message a screen may get (web/static/js/live.js listens to these).
-KINDS = ("state", "transcript", "removed", "partial", "outcome", "say", "rejected", "deleted")
-
 
 def messages(update: Update) -> Iterator[tuple[str, Any]]:
     for effect in update.effects:

@@ -21,17 +21,6 @@ STATUS_WORDS = {
     "finished": "afgerond",
 }
 
-TYPE_WORDS = {
-    "vraag": "vraag",
-    "compliment": "compliment",
-    "tip": "tip",
-    "advies": "advies",
-    "idee": "idee",
-    "spiegeling": "spiegeling",
-    "reflectie": "reflectie",
-    "reactie": "reactie",
-    "notitie": "notitie",
-}
 # What a reviewer can relabel a line as; the first is "no type".
 LINE_TYPES = ("", "vraag", "compliment", "tip", "advies", "idee", "spiegeling", "reflectie",
               "reactie", "probleemdefinitie", "waardering", "feedback")

@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from web_scenario import LAN, csrf_token
-from web import create_app, pairing_code, spoken_pairing_code
+from web import create_app, pairing_code
 from web.security import Pairing, allowed_hosts, host_name, is_loopback, safe_next
 
 
@@ -193,10 +193,10 @@ def test_a_pairing_survives_a_restart_until_the_host_revokes_it(service, data_di
 
 
 def test_pairing_code_for_screens_and_voice(app, lan_app):
-    assert pairing_code(app) is None and spoken_pairing_code(app) is None
+    assert pairing_code(app) is None
     code = pairing_code(lan_app)
     assert re.fullmatch(r"\d{6}", code)
-    assert spoken_pairing_code(lan_app) == " ".join(code[:3]) + ", " + " ".join(code[3:])
+    assert lan_app.extensions["facilitator_pairing"].spoken == " ".join(code[:3]) + ", " + " ".join(code[3:])
 
 
 def test_pairing_lock_counts_per_address_and_forgets():
