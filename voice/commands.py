@@ -97,9 +97,6 @@ class CommandTable:
         """The phrase list for a grammar-mode recognizer."""
         return sorted(self.entries)
 
-    def lookup(self, text: str) -> Optional[CommandPhrase]:
-        return self.entries.get(" ".join(self.tokens(text)))
-
     def tokens(self, text: str) -> list[str]:
         """The words of `text` as our phrases spell them: normalized, variants replaced, fillers out."""
         tokens = normalize(text).split()

@@ -177,3 +177,31 @@ def test_unknown_meeting_stream_is_a_404(live_server):
     client = SSEClient(live_server.url, "/api/meetings/0123456789ab/events")
     assert client.response.status == 404
     client.close()
+
+
+def test_a_spoken_hoeveel_tijd_nog_reaches_every_screen(live_server, live_meeting):
+    """The answer to "hoeveel tijd nog" is only said, nothing else changes: still every open screen
+    gets it (a say message and the state's last_say), and a page opened later shows it too."""
+    from facilitator.events import Command
+
+    service, clock = live_server.service, live_server.clock
+    service.command(live_meeting, "start")
+    screens = [SSEClient(live_server.url, f"/api/meetings/{live_meeting}/events") for _ in range(2)]
+    try:
+        for screen in screens:
+            screen.wait_for("state")
+        clock.advance(65)
+        service.feed(live_meeting, Command("remaining", source="voice"))  # as the voice room hands it on
+        answer = service.view(live_meeting)["last_say"]
+        assert answer.startswith("Nog ") and answer.endswith("minuten.")
+        for screen in screens:
+            got = screen.collect("say", "state")
+            assert got["say"]["text"] == answer and got["state"]["last_say"] == answer
+    finally:
+        for screen in screens:
+            screen.close()
+    conn = http.client.HTTPConnection(urlsplit(live_server.url).hostname, urlsplit(live_server.url).port, timeout=5)
+    conn.request("GET", f"/bijeenkomsten/{live_meeting}")
+    page = conn.getresponse().read().decode()
+    conn.close()
+    assert f'id="say" >{answer}<' in page or f'id="say">{answer}<' in page
