@@ -18,10 +18,10 @@ class Notice:
     sentence: str  # what is wrong, and what the room does meanwhile: shown first, always
     todo: str      # what to do about it: behind "Wat te doen" on the live page
 
-    def text(self, detail: str = "", **fields: str) -> str:
+    def text(self, detail: str = "", **fields: object) -> str:
         """The notice as one line: the sentence, then what to do (the part's own words if it has them)."""
         todo = detail or self.todo.format(**fields)
-        return f"{self.sentence} {todo}"
+        return f"{self.sentence.format(**fields)} {todo}"
 
 
 _BUTTONS = "bedien de bijeenkomst met de knoppen en toetsen."
@@ -44,16 +44,19 @@ NOTICES: dict[str, Notice] = {n.code: n for n in (
            "Maak ruimte vrij op de schijf; daarna slaat de facilitator alles alsnog op."),
     Notice("store_moved_aside", "De database was beschadigd en is apart gezet; er is een nieuwe begonnen.",
            "Bewaar het oude bestand ({aside}) als je het wilt laten herstellen."),
+    Notice("group_size", "{method} werkt het best met {low} tot {high} mensen; jullie zijn met {count}.",
+           "Het kan wel; voor jullie groep past misschien een andere werkvorm beter ('facilitator methods list')."),
     Notice("meeting_stuck", "Deze bijeenkomst loopt vast door een fout; de andere bijeenkomsten lopen door.",
            "Begin zo nodig een nieuwe."),
 )}
 
 
-def notice(code: str, detail: str = "", **fields: str) -> str:
+def notice(code: str, detail: str = "", **fields: object) -> str:
     """The line for `code`; an unknown code is a bug, so it fails loudly in tests."""
     return NOTICES[code].text(detail, **fields)
 
 
 def sentences() -> list[str]:
-    """Each notice's first sentence, for the live page to set apart from what to do."""
-    return sorted({n.sentence for n in NOTICES.values()})
+    """Each notice's first sentence, for the live page to set apart from what to do (one with
+    names or numbers in it the page sets apart as the first sentence of the line)."""
+    return sorted({n.sentence for n in NOTICES.values() if "{" not in n.sentence})

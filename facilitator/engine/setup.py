@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Optional
 
 from facilitator.errors import UserError
+from facilitator.notices import notice as notice_text
 from methods import Method
 
 
@@ -58,7 +59,8 @@ class Setup:
     def warnings(self) -> tuple[str, ...]:
         size = self.method.group_size
         if size and not (size[0] <= len(self.participants) <= size[1]):
-            return (f"{self.method.name} werkt het best met {size[0]} tot {size[1]} mensen; jullie zijn met {len(self.participants)}.",)
+            return (notice_text("group_size", method=self.method.name, low=size[0], high=size[1],
+                                count=len(self.participants)),)
         return ()
 
 

@@ -97,7 +97,8 @@ def test_notices_come_from_one_table():
 
     for code, item in NOTICES.items():
         assert item.code == code and item.sentence.endswith(".") and item.todo.endswith(".")
-        assert notice(code, aside="x").startswith(item.sentence + " ")
+        fields = {"aside": "x", "method": "Case Clinic", "low": 4, "high": 5, "count": 3}
+        assert notice(code, **fields).startswith(item.sentence.format(**fields) + " ")
     assert notice("mic_missing", "Kies een ander apparaat.").endswith(" Kies een ander apparaat.")
     inline = r"""(set_notice\([^,]+,\s*f?["']|notices\.append\(f?["']|_notice\([^,]+,\s*f?["'])"""
     assert _hits(inline, (".py",), set()) == []
