@@ -3,6 +3,7 @@ and the invitation that goes out before it (date, time, place, purpose, programm
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
@@ -52,8 +53,16 @@ def agenda(setup: Setup, start: Optional[datetime] = None, topics: int = 1) -> d
     for i, step, topic in _sequence(setup.method, topics):
         end = t + timedelta(minutes=step.planned_minutes)
         what = phrases.fill_cue(step.cue, inbrenger=setup.inbrenger, procesbegeleider=setup.procesbegeleider)
+        what = re.sub(r"(^|[.?!]\s+)de inbrenger", lambda m: m.group(1) + "De inbrenger", what)
+        part = step.part
         row = {
-            "number": i,
+            "number": phrases.number(setup.method, i - 1),
+            # A step of a method run inside a ronde (the bijeenkomst): its number there, and the ronde.
+            "sub": part.number if part is not None else None,
+            "ronde": {"id": part.slot, "title": part.slot_title, "method": part.method, "name": part.name}
+            if part is not None else None,
+            "label": (f"{phrases.number(setup.method, i - 1)}.{part.number}" if part is not None
+                      else str(phrases.number(setup.method, i - 1))),
             "id": step.id,
             "title": step.title + (f" (onderwerp {topic})" if topic > 1 else ""),
             "topic": topic,
@@ -119,7 +128,9 @@ def invitation(setup: Setup, start: datetime, place: Optional[str] = None, topic
     lines += ["", "Het programma"]
     for row in plan["steps"]:
         untimed = " (zonder vaste tijd)" if not row["minutes"] else ""
-        lines.append(f"{row['start']}–{row['end']}  {row['number']}. {row['title']}{untimed}")
+        if row["ronde"] and row["sub"] == 1:
+            lines.append(f"{row['number']}. {row['ronde']['title']}: {row['ronde']['name']}")
+        lines.append(f"{row['start']}–{row['end']}  {row['label']}. {row['title']}{untimed}")
     # What the invited do beforehand; a method without such a list has only the facilitator's
     # (materials, the room), which the invited may as well know.
     preparing = method.invite_preparation or method.preparation

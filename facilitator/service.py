@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 from methods import Library, Method
 from facilitator import keeping, recovery, verslag
-from facilitator.engine import apply, make_setup, meeting_elapsed, new_state, outcomes, transcript, view
+from facilitator.engine import apply, make_setup, meeting_elapsed, nest, new_state, outcomes, transcript, view
 from facilitator.engine.state import SetupError, State
 from facilitator.errors import UserError
 from facilitator.limits import check_setup
@@ -115,8 +115,9 @@ class MeetingService:
 
     def create(self, method_id: str, participants: list[str], inbrenger: Optional[str],
                procesbegeleider: Optional[str] = None,
-               hulpvraag: Optional[str] = None, options: Optional[dict] = None) -> str:
-        method = self.library.get(method_id)
+               hulpvraag: Optional[str] = None, options: Optional[dict] = None, nested=None) -> str:
+        """`nested`: which method runs inside a method's rondes (the bijeenkomst): an id, or {step: id}."""
+        method = nest(self.library, self.library.get(method_id), nested)
         options = check_setup(participants, inbrenger, procesbegeleider, hulpvraag, options)
         try:
             setup = make_setup(method, participants, inbrenger, procesbegeleider, options, hulpvraag)
@@ -124,6 +125,7 @@ class MeetingService:
             raise SetupError("Een optie heeft een onbekende naam of een verkeerde waarde.") from None
         meeting_id = uuid.uuid4().hex[:12]
         record = {
+            # The composed method itself: a replay needs neither the library nor the choice.
             "method": method.model_dump(mode="json", exclude={"path"}),
             "participants": list(setup.participants),
             "inbrenger": setup.inbrenger,

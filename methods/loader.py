@@ -83,6 +83,14 @@ def parse_method(data: dict[str, Any], text: str, path: Path, *, user: bool = Fa
     the file, so an error names `step_changes.X` or `add_steps[N]`, not `steps[N]`.
     """
     data = dict(data)
+    steps = data.get("steps")
+    if isinstance(steps, list):
+        for n, step in enumerate(steps):
+            if isinstance(step, dict) and step.get("part") is not None:
+                # Only composition writes it (a method run inside another); a file nests with [steps.nest].
+                raise MethodFileInvalid([MethodFileError(
+                    str(path), "onbekend veld (tikfout?); een methode in een stap geef je op met [steps.nest]",
+                    field=f"steps[{n}].part", line=find_line(text, ("steps", n, "part")))])
     data.setdefault("user", user)
     data.setdefault("path", str(path))
     try:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-import string
 from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from facilitator.events import OutcomeKind
-
-# A duration as the source gives it: one figure, a [min, max] range, or unknown.
-Minutes = Union[float, tuple[float, float], None]
+from methods.parts import Ask, Frozen as _Frozen, InbrengerChoice, Nest, Part, Pause, RepeatPerTopic
+from methods.spoken import (  # noqa: F401  (re-exported: the schema's text helpers)
+    MINUTES_FIELDS, NAMES, TURN_NAMES, Minutes, _num, check_placeholders, minutes_spoken)
 
 # Who a step is for. Kept to the roles the engine can attribute speech to;
 # anything finer (interviewer, binnencirkel, ...) belongs in the step's text.
@@ -42,65 +41,6 @@ ITEMS: dict[str, tuple[str, str]] = {
 Outcome = Literal[OutcomeKind, "notities"]
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-# Spoken Dutch number words, so a cue says "drie minuten" and not "3 minuten".
-_NUMBER_WORDS = {
-    1: "een", 2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes", 7: "zeven", 8: "acht", 9: "negen",
-    10: "tien", 11: "elf", 12: "twaalf", 13: "dertien", 14: "veertien", 15: "vijftien", 16: "zestien",
-    17: "zeventien", 18: "achttien", 19: "negentien", 20: "twintig", 25: "vijfentwintig", 30: "dertig",
-    40: "veertig", 45: "vijfenveertig", 60: "zestig", 90: "negentig",
-}
-# Fields of a step whose {minuten} is filled from the step's own minutes.
-MINUTES_FIELDS = ("cue", "warning", "end")
-
-
-# The names a spoken text may fill in ({minuten} is filled in when the file is read).
-NAMES = ("inbrenger", "procesbegeleider")
-TURN_NAMES = NAMES + ("naam",)
-
-
-def check_placeholders(text: Optional[str], allowed: tuple[str, ...] = NAMES) -> Optional[str]:
-    """A cue's {...} are known names without format tricks: '{', '{0}' or '{inbrenger:>5000000}' never pass."""
-    if text is None:
-        return text
-    names = ", ".join("{" + n + "}" for n in allowed)
-    try:
-        parts = list(string.Formatter().parse(text))
-    except ValueError:
-        raise ValueError(f"losse accolade in de tekst; gebruik alleen {names} (of {{{{ en }}}} voor een accolade)") from None
-    for _, field, spec, conversion in parts:
-        if field is None:
-            continue
-        if field not in allowed or spec or conversion:
-            shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            raise ValueError(f"onbekende plaatsaanduiding '{shown[:40]}'; gebruik alleen {names}")
-    return text
-
-
-def minutes_spoken(value: "Minutes") -> str:
-    """A step's minutes as a cue says them: 'een minuut', 'drie minuten', 'tien tot vijftien minuten'."""
-
-    def word(x: float) -> str:
-        if float(x) == 0.5:
-            return "een halve"
-        if float(x).is_integer() and int(x) in _NUMBER_WORDS:
-            return _NUMBER_WORDS[int(x)]
-        return f"{_num(x)}".replace(".", ",")
-
-    if isinstance(value, tuple):
-        return f"{word(value[0])} tot {word(value[1])} minuten"
-    if value is None:
-        return "even"
-    if float(value) == 1:
-        return "een minuut"
-    if float(value) == 0.5:
-        return "een halve minuut"
-    return f"{word(value)} minuten"
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
 
 def _check_slug(value: str) -> str:
     if not SLUG.match(value):
@@ -171,23 +111,6 @@ class Round(_Frozen):
         return ITEMS[self.item][1]
 
 
-class Pause(_Frozen):
-    """A timed silent moment: the facilitator says `cue` (if any), waits, and ends with the soft `end`."""
-
-    seconds: int = Field(ge=1, le=600)
-    cue: Optional[str] = None
-    end: str = Field(min_length=1)
-
-
-class Ask(_Frozen):
-    """A yes/no question before a step runs: "is er behoefte aan ...?" (ja / nee, by voice, key or button)."""
-
-    question: str = Field(min_length=1)
-    yes: Literal["stap", "volgende"] = Field(
-        "stap", description="stap: run this step; volgende: the answer was the step, go on to the next")
-    no: Literal["overslaan", "einde"] = Field("overslaan", description="overslaan: skip this step; einde: end")
-
-
 class Step(_Frozen):
     """One step of a method, with what the facilitator says and who speaks."""
 
@@ -210,6 +133,8 @@ class Step(_Frozen):
     ask: Optional[Ask] = Field(None, description="a yes/no question first: the step is optional")
     think_first: Optional[Pause] = Field(None, description="a denkpauze before the step's round begins")
     pause_after: Optional[Pause] = Field(None, description="a silent moment after the step, before the next")
+    nest: Optional[Nest] = Field(None, description="a whole method runs inside this step, chosen at setup")
+    part: Optional[Part] = Field(None, description="set by composition: this step belongs to a nested method")
     prompts: tuple[str, ...] = Field(
         (), description="prompts the facilitator gives one after another within the step, in this order")
     examples: tuple[str, ...] = ()
@@ -251,12 +176,22 @@ class Step(_Frozen):
     def _consistent(self) -> "Step":
         if self.silence and self.round is not None:
             raise ValueError("een stiltestap kan geen ronde hebben")
+        if self.nest is not None and (self.round is not None or self.silence):
+            raise ValueError("een stap waarin een methode loopt (nest) heeft zelf geen ronde of stilte")
         if self.think_first is not None and self.round is None:
             raise ValueError("think_first hoort bij een stap met een ronde: de denkpauze komt voor de ronde")
         if self.minutes is None and not self.minutes_default:
             # A step without any time cannot be run on a clock.
             raise ValueError("geef 'minutes' op (markeer met minutes_default = true als de bron niets zegt)")
         return self
+
+    @property
+    def spoken_texts(self) -> list[str]:
+        """Every text of the step that may name {inbrenger}: its cues and its round's."""
+        texts = [self.cue, self.warning or "", self.end or ""]
+        if self.round is not None:
+            texts += [self.round.turn_cue or "", self.round.inbrenger_responds or "", self.round.open_cue or ""]
+        return texts
 
     @property
     def planned_minutes(self) -> float:
@@ -266,25 +201,6 @@ class Step(_Frozen):
         if isinstance(self.minutes, tuple):
             return self.minutes[1]
         return self.minutes
-
-
-class InbrengerChoice(_Frozen):
-    """How the method chooses who brings the case during the meeting (not at setup)."""
-
-    how: Literal["vrijwillig", "scores", "groep"] = Field(
-        description="vrijwillig: who wants to; scores: topics with a score, the highest first; groep: the group decides")
-    needed_from: str = Field(description="the first step that needs the inbrenger: before it starts, someone is chosen")
-    question: str = Field(min_length=1, description="said when that step is reached and no one is chosen yet")
-    cue: Optional[str] = Field(None, description="that step's cue after a choice in the meeting, instead of its own")
-    _names = field_validator("question", "cue")(classmethod(lambda cls, v: check_placeholders(v)))
-
-
-class RepeatPerTopic(_Frozen):
-    """A block of steps run again for each scored topic, in score order ("herhaling stap 2 t/m 6")."""
-
-    from_step: str = Field(alias="from", description="the first step of the block")
-    to_step: str = Field(alias="to", description="the last step of the block")
-    next_cue: str = Field(min_length=1, description="said when the block starts again; {inbrenger} is the next one")
 
 
 class Method(_Frozen):
@@ -349,10 +265,7 @@ class Method(_Frozen):
                 if step.id == choice.needed_from:
                     break
                 # Said before anyone is chosen: a cue that names the inbrenger would name nobody.
-                texts = [step.cue, step.warning or "", step.end or ""]
-                if step.round is not None:
-                    texts += [step.round.turn_cue or "", step.round.inbrenger_responds or "", step.round.open_cue or ""]
-                if any("{inbrenger}" in t for t in texts) or "{inbrenger}" in choice.question:
+                if any("{inbrenger}" in t for t in step.spoken_texts) or "{inbrenger}" in choice.question:
                     raise ValueError(f"stap '{step.id}' noemt {{inbrenger}}, maar die is dan nog niet gekozen")
         return self
 
@@ -385,10 +298,6 @@ def minutes_json(value: Minutes) -> Union[float, list[float], None]:
     if isinstance(value, tuple):
         return [_num(value[0]), _num(value[1])]
     return None if value is None else _num(value)
-
-
-def _num(value: float) -> float:
-    return int(value) if float(value).is_integer() else value
 
 
 def minutes_text(value: Minutes) -> str:

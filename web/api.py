@@ -66,7 +66,7 @@ def create():
     meeting_id = m.service().create(
         method_id, [p.strip() for p in participants], inbrenger,
         procesbegeleider=_string(data, "procesbegeleider"), hulpvraag=_string(data, "hulpvraag"),
-        options=options)
+        options=options, nested=data.get("nested"))
     response = jsonify({"id": meeting_id})
     response.status_code = 201
     response.headers["Location"] = f"/api/meetings/{meeting_id}"

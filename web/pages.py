@@ -36,6 +36,12 @@ def _participants_from_form(form) -> list[str]:
     return [n.strip() for n in names if n and n.strip()]
 
 
+def _nested_from_form(form, method_id: str) -> dict[str, str]:
+    """The start page's choice of method per ronde ("nested:METHOD:STEP" = id), for the chosen method only."""
+    prefix = f"nested:{method_id}:"
+    return {key[len(prefix):]: value for key, value in form.items() if key.startswith(prefix) and value}
+
+
 def _start_time() -> str:
     """The agenda's start as HH:MM: the one asked for, else the next five minutes on the clock."""
     asked = request.args.get("begin", "")
@@ -90,7 +96,7 @@ def start():
             meeting_id = m.service().create(
                 values["method"], values["participants"], values["inbrenger"],
                 procesbegeleider=values["procesbegeleider"] or None,
-                hulpvraag=values["hulpvraag"] or None)
+                hulpvraag=values["hulpvraag"] or None, nested=_nested_from_form(form, values["method"]))
         except m.SetupError as exc:
             error = str(exc)
         except m.UnknownMethod as exc:

@@ -7,7 +7,7 @@ reaches a meeting, so it can never leave a half-made meeting or a view that fail
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, Union
 
 from flask import request
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints,
@@ -49,6 +49,8 @@ class CreateMeeting(_Strict):
     procesbegeleider: Optional[Name] = None
     hulpvraag: Optional[Text(MAX_HULPVRAAG)] = None
     options: Optional[dict[Ident, Any]] = None
+    # Which method runs in the rondes of a method that nests one (the bijeenkomst): an id, or {step: id}.
+    nested: Optional[Union[Ident, dict[Ident, Ident]]] = None
 
 
 class Checklist(_Strict):

@@ -116,6 +116,9 @@ def method_card(method: Method) -> dict[str, Any]:
         "agenda": agenda(method),
         "rules": list(method.rules),
         "preparation": list(method.preparation),
+        # Steps in which a whole method runs (the bijeenkomst's rondes): the start page lets you choose.
+        "nests": [{"slot": s.id, "title": s.title, "choices": [{"id": k, "label": v} for k, v in s.nest.choices.items()]}
+                  for s in method.steps if s.nest is not None],
         "credit": method.credit,
         "user": method.user,
         "search": fold(" ".join([method.id, method.name, method.purpose])),

@@ -10,11 +10,30 @@ from typing import Optional
 import click
 
 from facilitator.cli.common import CliContext, ensure_private_dir, fail, log_to_file, say_which_voice, voice_options
-from facilitator.engine import SetupError, make_setup
+from facilitator.engine import SetupError, make_setup, nest
 
 
 def _names(text: str) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()]
+
+
+NESTED_HELP = ("Welke werkvorm in de rondes loopt (de progressiegerichte bijeenkomst): een id voor elke ronde, "
+               "of per ronde: ronde-2=cirkeltechniek-team. Zie 'facilitator methods show'.")
+
+
+def _nested(values: tuple[str, ...]):
+    """--nested ID (every ronde) or --nested STEP=ID (one ronde), as compose takes it."""
+    chosen: dict[str, str] = {}
+    every = None
+    for value in values:
+        if "=" in value:
+            slot, _, method_id = value.partition("=")
+            chosen[slot.strip()] = method_id.strip()
+        else:
+            every = value.strip()
+    if every is not None and not chosen:
+        return every
+    return chosen or None
 
 
 def _service(ctx: CliContext):
@@ -38,16 +57,17 @@ def _service(ctx: CliContext):
 @click.option("--invite", is_flag=True, help="Schrijf een uitnodiging om rond te sturen.")
 @click.option("--topics", type=click.IntRange(1, 20), default=1,
               help="Zoveel onderwerpen (snelle adviesrondes): de herhaalde stappen staan zo vaak in de tijden.")
+@click.option("--nested", multiple=True, help=NESTED_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 @click.pass_obj
 def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, start_time, date_text, place,
-         invite, topics, as_json) -> None:
+         invite, topics, nested, as_json) -> None:
     """De opzet van de bijeenkomst: elke stap met begin- en eindtijd (of, met --invite, de uitnodiging)."""
     from facilitator.plan import agenda, invitation
 
-    method = ctx.method(method_id)
     names = _names(participants)
     try:
+        method = nest(ctx.library, ctx.method(method_id), _nested(nested))
         setup = make_setup(method, names, inbrenger, procesbegeleider, planning=True)
     except SetupError as exc:
         fail(str(exc), code=2)
@@ -75,7 +95,9 @@ def plan(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, 
     for row in data["steps"]:
         click.echo("")
         minutes = row["minutes_text"] + (" (standaard)" if row["minutes_default"] else "")
-        click.echo(f"{row['start']}–{row['end']}  {row['number']}. {row['title']}  [{minutes} min]")
+        if row["ronde"] and row["sub"] == 1:
+            click.echo(f"{row['number']}. {row['ronde']['title']}: {row['ronde']['name']}")
+        click.echo(f"{row['start']}–{row['end']}  {row['label']}. {row['title']}  [{minutes} min]")
         if row["silence"]:
             click.echo("             stilte")
         else:
@@ -106,6 +128,7 @@ def _date(text: str, base: datetime) -> datetime:
 @click.option("--inbrenger", "-i", default=None, help="Wie de casus inbrengt.")
 @click.option("--procesbegeleider", default=None, help="Als een persoon de bijeenkomst leidt.")
 @click.option("--hulpvraag", default=None, help="De hulpvraag, als die al bekend is.")
+@click.option("--nested", multiple=True, help=NESTED_HELP)
 @click.option("--resume", "resume_id", default=None, help="Ga verder met een onderbroken bijeenkomst.")
 @click.option("--auto-advance", is_flag=True, help="Ga na de tijd vanzelf naar de volgende stap.")
 @click.option("--audio", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -123,7 +146,7 @@ def _date(text: str, base: datetime) -> datetime:
 @click.option("--commands", "commands_path", default=None,
               help="Eigen bestand met gesproken commando's (of $FACILITATOR_COMMANDS).")
 @click.pass_obj
-def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, hulpvraag, resume_id, auto_advance,
+def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, hulpvraag, nested, resume_id, auto_advance,
         audio, cues_dir, no_voice, voice_engine, voice_name, model_path, device, commands_path, engine) -> None:
     """Leid een bijeenkomst vanaf de laptop: met toetsen, stem, of een opname."""
     import sys
@@ -161,7 +184,7 @@ def run(ctx: CliContext, method_id, participants, inbrenger, procesbegeleider, h
             try:
                 # Inbrengen is voluntary: without -i the method chooses in the meeting, or it is refused.
                 meeting_id = service.create(method_id, names, inbrenger, procesbegeleider, hulpvraag,
-                                            {"auto_advance": True} if auto_advance else None)
+                                            {"auto_advance": True} if auto_advance else None, nested=_nested(nested))
             except (UnknownMethod, SetupError) as exc:
                 fail(str(exc), code=2)
         if audio:

@@ -229,6 +229,10 @@ def render_method(method: Method) -> str:
         if not step.transcribe:
             lines.append("  Geen transcript in deze stap.")
         lines.append(f'  Gespreksleider: "{step.cue}"')
+        if step.nest is not None:
+            first, *others = step.nest.choices
+            lines.append(f"  Hierin loopt een hele werkvorm: {first} (standaard)" + "".join(f", {o}" for o in others)
+                         + f". Kies met --nested {step.id}=ID.")
         if step.prompts:
             lines.append("  Daarna, één voor één:")
             lines += [f'    - "{p}"' for p in step.prompts]

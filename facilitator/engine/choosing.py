@@ -8,18 +8,40 @@ from typing import Optional
 from facilitator.events import Command, Effect, OutcomeNoted
 from facilitator.engine import cues, phrases
 from facilitator.engine.state import Candidate, State, Timer
+from methods import Method
+from methods.parts import InbrengerChoice
+
+
+def choice_at(method: Method, index: int) -> Optional[InbrengerChoice]:
+    """How the inbrenger is chosen before step `index`, if it is chosen there: the method's own
+    choice, or that of a nested method's ronde (a second ronde chooses again)."""
+    step = method.steps[index]
+    if step.part is not None and step.part.choice is not None:
+        return step.part.choice
+    choice = method.inbrenger_choice
+    return choice if choice is not None and choice.needed_from == step.id else None
 
 
 def needs_choice(state: State, index: int) -> bool:
     """Step `index` needs the inbrenger, and nobody is chosen yet."""
-    choice = state.method.inbrenger_choice
-    return (choice is not None and state.inbrenger is None
-            and state.method.steps[index].id == choice.needed_from)
+    return choice_at(state.method, index) is not None and state.inbrenger is None
 
 
-def wait_for_choice(state: State, index: int, now: float, out: list[Effect]) -> State:
-    """Stop at step `index` (its clock not yet running) and ask who brings the case."""
-    choice = state.method.inbrenger_choice
+def new_ronde(state: State, index: int) -> State:
+    """A later ronde brings a new case: whoever brought the last one is done, and a new one is chosen."""
+    step = state.method.steps[index]
+    first = state.method.inbrenger_choice
+    if (step.part is None or step.part.choice is None or first is None or first.needed_from == step.id
+            or state.records[index].visits > 0 or state.inbrenger is None):
+        return state
+    return state.evolve(topics_done=state.topics_done + (state.inbrenger,), chosen=None)
+
+
+def wait_for_choice(state: State, index: int, now: float, out: list[Effect], asked: bool = False) -> State:
+    """Stop at step `index` (its clock not yet running) and ask who brings the case.
+
+    `asked`: the step's yes/no question was just answered, its heading already said."""
+    choice = choice_at(state.method, index)
     assert choice is not None
     if state.candidates:  # scored topics: the highest goes first, nobody needs to be asked
         return _take_highest(state)
@@ -27,8 +49,9 @@ def wait_for_choice(state: State, index: int, now: float, out: list[Effect]) -> 
                   last_clock=state.timer.last_clock)
     state = state.evolve(step_index=index, timer=timer, round=None, awaiting="inbrenger")
     text = choice.question
-    if index > 0:
-        text = phrases.step_heading(index + 1, state.step) + " " + text
+    heading = phrases.step_heading(phrases.number(state.method, index), state.step, slot_said=asked) if index > 0 else ""
+    if heading:
+        text = heading + " " + text
     return cues.say(state, out, text, "instruction", chime=True)
 
 
@@ -113,7 +136,7 @@ def next_topic(state: State, now: float, out: list[Effect]) -> Optional[State]:
     repeat = state.method.repeat_per_topic
     if repeat is None or state.step.id != repeat.to_step or not state.candidates:
         return None
-    done = state.topics_done + ((state.chosen,) if state.chosen else ())
+    done = state.topics_done + ((state.inbrenger,) if state.inbrenger else ())
     state = _take_highest(state.evolve(topics_done=done, chosen=None))
     index = [s.id for s in state.method.steps].index(repeat.from_step)
     state = cues.say(state, out, cues.fill(state, repeat.next_cue), "info")

@@ -22,7 +22,7 @@ def ask(state: State, index: int, now: float, out: list[Effect]) -> State:
     state = state.evolve(step_index=index, timer=timer, round=None, moment=Moment("ask"))
     text = cues.fill(state, step.ask.question)
     if index > 0:
-        text = phrases.step_heading(index + 1, step) + " " + text
+        text = phrases.slot_heading(step, phrases.number(state.method, index)) + " " + text
     return cues.say(state, out, text, "instruction", chime=True)
 
 
@@ -47,11 +47,28 @@ def answer(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
         state = state.with_record(index, visits=state.records[index].visits + 1)
         state = cues.say(state, out, phrases.answered_yes(), "info")
         return steps.advance(state.evolve(timer=state.timer.evolve(since=now)), now, out)
-    state = state.with_record(index, skipped=True)
-    if step.ask.no == "einde" or index + 1 >= len(state.method.steps):
+    # A nested method's first step asks for its whole ronde: "nee" skips the ronde.
+    last = _block_end(state, index)
+    for skipped in range(index, last + 1):
+        state = state.with_record(skipped, skipped=True)
+    if step.ask.no == "einde" or last + 1 >= len(state.method.steps):
         state = state.evolve(timer=state.timer.evolve(since=now))
         return steps.finish(state, now, out)
-    return steps.enter_step(state, index + 1, now, out)
+    return steps.enter_step(state, last + 1, now, out)
+
+
+def _block_end(state: State, index: int) -> int:
+    """The last step of the ronde that step `index` opens (itself, for a step of its own)."""
+    part = state.method.steps[index].part
+    if part is None or not part.first:
+        return index
+    last = index
+    while last + 1 < len(state.method.steps):
+        nxt = state.method.steps[last + 1].part
+        if nxt is None or nxt.slot != part.slot:
+            break
+        last += 1
+    return last
 
 
 def think_first(state: State, now: float, text: str) -> tuple[State, str]:

@@ -44,8 +44,34 @@ def round_intro(round_: Round, explain_pass: bool) -> str:
     return text
 
 
-def step_heading(number: int, step: Step) -> str:
-    return f"Stap {number}: {step.title}."
+def step_heading(number: int, step: Step, slot_said: bool = False) -> str:
+    """Where we are. A step of a nested method (a ronde of the bijeenkomst) names its ronde; the first
+    one also says which method runs now. `slot_said`: the ronde's heading was just said (its question)."""
+    part = step.part
+    if part is None:
+        return "" if slot_said else f"Stap {number}: {step.title}."
+    if not part.first:
+        return "" if slot_said else f"{part.slot_label}, stap {part.number}: {step.title}."
+    slot = "" if slot_said else f"Stap {part.slot_number}: {part.slot_title}. "
+    return f"{slot}{part.intro} We beginnen met: {step.title}."
+
+
+def number(method, index: int) -> int:
+    """Step `index`'s number as people hear it: a nested method's ronde counts as one step of the outer one."""
+    seen: list[str] = []
+    for step in method.steps[: index + 1]:
+        key = step.part.slot if step.part is not None else step.id
+        if key not in seen:
+            seen.append(key)
+    return len(seen)
+
+
+def slot_heading(step: Step, number: int) -> str:
+    """Only the heading of the ronde (before its yes/no question), or the step's own heading."""
+    part = step.part
+    if part is not None and part.first:
+        return f"Stap {part.slot_number}: {part.slot_title}."
+    return step_heading(number, step)
 
 
 def keep_silent() -> str:

@@ -64,6 +64,16 @@ class Setup:
         return ()
 
 
+def nest(library, method: Method, nested=None) -> Method:
+    """`method` as a meeting runs it: the chosen method's steps inside its rondes (the bijeenkomst)."""
+    from methods.compose import NestError, compose
+
+    try:
+        return compose(method, library.methods, nested)
+    except NestError as exc:
+        raise SetupError(str(exc)) from None
+
+
 def make_setup(method: Method, participants, inbrenger: Optional[str], procesbegeleider: Optional[str] = None,
                options: Optional[dict] = None, hulpvraag: Optional[str] = None, planning: bool = False) -> Setup:
     """Check a meeting's setup; every problem is one clear Dutch sentence.

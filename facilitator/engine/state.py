@@ -12,7 +12,7 @@ from typing import Literal, Optional
 
 from methods import Method, Step
 from facilitator.events import Line
-from facilitator.engine.setup import Options, Setup, SetupError, make_setup
+from facilitator.engine.setup import Options, Setup, SetupError, make_setup, nest  # noqa: F401
 
 __all__ = [
     "GROUP", "Attribution", "Candidate", "Moment", "Failure", "Health", "Line", "Mark", "MarkNote", "Options", "Outcome", "Outcomes", "Pass",
@@ -221,7 +221,7 @@ class State(_Evolving):
     hints: tuple[str, ...] = ()      # how-to hints already given once ("pass", "next_step")
     chosen: Optional[str] = None     # the inbrenger chosen during the meeting
     candidates: tuple[Candidate, ...] = ()  # topics that still wait their turn (snelle adviesrondes)
-    topics_done: tuple[str, ...] = ()       # who already had their topic
+    topics_done: tuple[str, ...] = ()       # who already had their topic (or their ronde)
     awaiting: Optional[str] = None   # "inbrenger": the step waits until someone is chosen
     moment: Optional[Moment] = None  # a question or a timed pause in progress
 
@@ -236,7 +236,8 @@ class State(_Evolving):
     @property
     def inbrenger(self) -> Optional[str]:
         """Who brings the case: given at setup, or chosen during the meeting (None: not yet)."""
-        return self.chosen or self.setup.inbrenger
+        # Once someone's case is done (a next topic, a second ronde), the setup's name no longer holds.
+        return self.chosen or (None if self.topics_done else self.setup.inbrenger)
 
     @property
     def transcript(self) -> tuple[Line, ...]:

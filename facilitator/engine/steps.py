@@ -17,13 +17,15 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
     already said with the question.
     """
     highest = False
+    if state.method.steps[index].ask is not None and not asked and not chosen_now:
+        return moments.ask(state, index, now, out)  # an optional step: first ja or nee, then who brings in
+    if not chosen_now:
+        state = choosing.new_ronde(state, index)
     if choosing.needs_choice(state, index):
-        state = choosing.wait_for_choice(state, index, now, out)
+        state = choosing.wait_for_choice(state, index, now, out, asked=asked)
         if state.awaiting:
             return state
         highest = True  # scored topics: the highest was taken without asking
-    if state.method.steps[index].ask is not None and not asked:
-        return moments.ask(state, index, now, out)  # an optional step: first ja or nee
     record = state.records[index]
     state = state.with_record(index, visits=record.visits + 1)
     # Going back ("vorige stap") keeps the time spent and the minutes added: the step goes on, and
@@ -41,7 +43,7 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
         left = remaining_seconds(state, now)
         state = state.evolve(timer=state.timer.evolve(warned=left <= near_end_at(state), time_up=left <= 0))
     step = state.step
-    choice = state.method.inbrenger_choice
+    choice = choosing.choice_at(state.method, index)
     if chosen_now and choice is not None:
         # The heading and the question were said; now who was chosen, and the step's own cue.
         # A cue written for this moment thanks the volunteer itself; else say who was chosen.
@@ -51,9 +53,10 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
         text = phrases.highest(state.inbrenger) + " " + cues.fill(state, step.cue)
     else:
         text = cues.fill(state, step.cue)
-    if index > 0 and not chosen_now and not asked:
+    heading = phrases.step_heading(phrases.number(state.method, index), step, slot_said=asked) if index > 0 and not chosen_now else ""
+    if heading:
         # The first step's cue is the welcome; later steps say where we are.
-        text = phrases.step_heading(index + 1, step) + " " + text
+        text = heading + " " + text
     if index == 0 and state.setup.options.spelregels and "spelregels" not in state.hints:
         # After the welcome, before anyone gets the word: once per meeting.
         text += " " + phrases.spelregels()

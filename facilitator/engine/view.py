@@ -135,7 +135,9 @@ def view(state: State, now: float) -> dict[str, Any]:
         steps.append({"index": i, "title": s.title, "minutes": minutes_json(s.minutes), "state": st,
                       "skipped": rec.skipped, "active_seconds": round(rec.active_seconds + (
                           step_elapsed(state, now) - state.timer.step_active if i == state.step_index else 0), 1),
-                      "over_seconds": round(rec.over_seconds, 1)})
+                      "over_seconds": round(rec.over_seconds, 1),
+                      # A step of a method run inside a ronde (the bijeenkomst) names its ronde.
+                      "ronde": s.part.slot_title if s.part is not None else None})
     return {
         "method": {"id": method.id, "name": method.name},
         "status": state.status,
@@ -152,6 +154,7 @@ def view(state: State, now: float) -> dict[str, Any]:
             "count": len(method.steps),
             "id": step.id,
             "title": step.title,
+            "ronde": step.part.slot_title if step.part is not None else None,
             "outcome": step.outcome,  # what this step yields (hulpvraag, volgende_stap...): the page asks for it here
             "cue": cues.fill(state, step.cue),
             "description": step.description,

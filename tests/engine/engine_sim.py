@@ -56,8 +56,11 @@ class Run:
     @classmethod
     def of(cls, method_id: str = "case-clinic", participants=PEOPLE, inbrenger: str = "Anna",
            procesbegeleider: Optional[str] = None, options: Optional[dict] = None,
-           hulpvraag: Optional[str] = None, method=None) -> "Run":
-        method = method or library().get(method_id)
+           hulpvraag: Optional[str] = None, method=None, nested=None) -> "Run":
+        from methods.compose import compose
+
+        # A method that runs others inside (the bijeenkomst) is composed as the service does.
+        method = compose(method or library().get(method_id), library().methods, nested)
         setup = make_setup(method, participants, inbrenger, procesbegeleider, options, hulpvraag)
         return cls(new_state(setup))
 
@@ -130,7 +133,7 @@ UNTIMED_SECONDS = 60.0   # an untimed step is closed after this long
 
 def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", options: Optional[dict] = None,
              method=None, max_events: int = 5000, tick: Optional[float] = None, answer: str = "ja",
-             run: Optional[Run] = None) -> Run:
+             run: Optional[Run] = None, nested=None) -> Run:
     """The scripted meeting of the snapshot tests.
 
     Each person gives one item (an Utterance) the first time they are called in a step and
@@ -139,9 +142,12 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
     Time moves to the exact moments a warning or the end is due, so the script shows when
     the facilitator speaks.
     """
-    chosen_in_meeting = (method or library().get(method_id)).inbrenger_choice
+    from methods.compose import compose
+
+    chosen_in_meeting = compose(method or library().get(method_id), library().methods, nested).inbrenger_choice
     if run is None:  # else: go on with a meeting a test has begun (a pause, an extend, a step back)
-        run = Run.of(method_id, participants, None if chosen_in_meeting else inbrenger, options=options, method=method)
+        run = Run.of(method_id, participants, None if chosen_in_meeting else inbrenger, options=options, method=method,
+                     nested=nested)
         run.cmd("start")
     given: set[tuple[int, str]] = set()
     uid = 0
@@ -168,7 +174,9 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
             if s.candidates:
                 run.cmd("next_step")
             else:
-                run.cmd("choose_inbrenger", name=inbrenger)  # "ik wil", by button or key
+                # "ik wil", by button or key; a second ronde has someone else's case
+                free = [p for p in (inbrenger, *participants) if p not in s.topics_done]
+                run.cmd("choose_inbrenger", name=free[0])
             continue
         step = s.step
         rnd = s.round

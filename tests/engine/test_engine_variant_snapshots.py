@@ -88,5 +88,9 @@ def test_spoken_script_of_a_variant_matches_snapshot(name):
     compare_snapshot(SNAPSHOTS / f"{name}.txt", render(run), name)
 
 
+# Written by tests/methods/test_methods_nested.py: the bijeenkomst with other methods in its rondes.
+NESTED = {"progressiegerichte-bijeenkomst-cirkeltechniek"}
+
+
 def test_every_variant_has_a_snapshot_and_no_stale_ones():
-    assert {p.stem for p in SNAPSHOTS.glob("*.txt")} == set(VARIANTS)
+    assert {p.stem for p in SNAPSHOTS.glob("*.txt")} == set(VARIANTS) | NESTED

@@ -16,8 +16,17 @@ from engine_sim import Run, library, simulate  # noqa: E402
 from facilitator.engine import outcomes  # noqa: E402
 from facilitator.events import Say, Tick  # noqa: E402
 
+from methods.compose import compose  # noqa: E402
+
 PEOPLE = ("Anna", "Ben", "Carla", "Dirk", "Eva")
-OPTIONAL = [(m.id, s.id) for m in library() for s in m.steps if s.ask is not None]
+
+
+def composed(method_id: str):
+    """The method as a meeting runs it: a nested method's steps in place of its ronde."""
+    return compose(library().get(method_id), library().methods)
+
+
+OPTIONAL = [(m.id, s.id) for m in library() for s in composed(m.id).steps if s.ask is not None]
 
 
 def said(run: Run, since: int = 0) -> list[str]:
@@ -25,7 +34,7 @@ def said(run: Run, since: int = 0) -> list[str]:
 
 
 def test_the_optional_steps_of_the_sources_ask_first():
-    assert sorted(OPTIONAL) == [("progressiegerichte-bijeenkomst", "ronde-2"),
+    assert sorted(OPTIONAL) == [("progressiegerichte-bijeenkomst", "ronde-2-voorbereiding"),
                                 ("socratisch-gesprek", "beslismoment"), ("socratisch-gesprek", "suggesties"),
                                 ("socratisch-gesprek", "tweede-ronde")]
 
@@ -42,8 +51,14 @@ def _to_question(method_id: str, step_id: str) -> Run:
 
 @pytest.mark.parametrize("method_id, step_id", OPTIONAL)
 def test_yes_and_no_at_every_optional_step(method_id, step_id):
-    step = library().get(method_id).step(step_id)
-    index = [s.id for s in library().get(method_id).steps].index(step_id)
+    method = composed(method_id)
+    step = method.step(step_id)
+    index = [s.id for s in method.steps].index(step_id)
+    # A nested method's first step asks for its whole ronde: "nee" skips the ronde.
+    after = index + 1
+    while step.part is not None and after < len(method.steps) and (
+            method.steps[after].part is not None and method.steps[after].part.slot == step.part.slot):
+        after += 1
     # The question is asked, and the step does not start in the same breath.
     run = _to_question(method_id, step_id)
     question = said(run)[-1]
@@ -54,7 +69,11 @@ def test_yes_and_no_at_every_optional_step(method_id, step_id):
 
     yes = _to_question(method_id, step_id)
     yes.cmd("answer", answer="ja", source="voice")
-    if step.ask.yes == "stap":
+    if step.part is not None and step.part.choice is not None:
+        # A second ronde: ja, then who brings the new case (not Anna again without asking).
+        assert yes.state.step_index == index and yes.state.awaiting == "inbrenger"
+        assert said(yes)[-1].endswith(step.part.choice.question)
+    elif step.ask.yes == "stap":
         assert yes.state.step_index == index and yes.state.moment is None
         assert said(yes)[-2 if step.round else -1].startswith(step.cue.replace("{inbrenger}", "Anna")[:20])
     else:  # the Beslismoment: ja is the decision, on to the next step
@@ -62,11 +81,11 @@ def test_yes_and_no_at_every_optional_step(method_id, step_id):
 
     no = _to_question(method_id, step_id)
     no.cmd("answer", answer="nee")
-    assert no.state.records[index].skipped
-    if step.ask.no == "einde" or index + 1 == len(no.state.method.steps):
+    assert all(no.state.records[i].skipped for i in range(index, after))
+    if step.ask.no == "einde" or after == len(no.state.method.steps):
         assert no.state.status == "finished"
     else:
-        assert no.state.step_index == index + 1 and no.state.status == "running"
+        assert no.state.step_index == after and no.state.status == "running"
     no.cmd("answer", answer="ja")
     assert no.rejected() in ("Er is nu geen vraag om ja of nee op te zeggen.", "De bijeenkomst is al afgelopen.")
 

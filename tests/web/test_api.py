@@ -33,6 +33,20 @@ def test_create_with_the_browsers_csrf_token_instead_of_the_api_token(client, to
     assert response.status_code == 201
 
 
+def test_create_a_bijeenkomst_with_the_method_of_each_ronde(client, service, auth):
+    body = {"method": "progressiegerichte-bijeenkomst", "participants": PEOPLE,
+            "nested": {"ronde-1": "cirkeltechniek-team", "ronde-2": "progressiegerichte-intervisie"}}
+    response = client.post("/api/meetings", json=body, headers=auth)
+    assert response.status_code == 201
+    steps = service.view(response.json["id"])["steps"]
+    assert steps[1]["title"] == "Kies het onderwerp" and steps[1]["ronde"] == "Eerste ronde"
+    assert [s["title"] for s in steps].count("Pauze") == 1 and steps[-1]["title"] == "Afronding"
+    response = client.post("/api/meetings", json={**body, "nested": "case-clinic"}, headers=auth)
+    assert response.status_code == 400 and "kies uit" in response.json["error"]
+    response = client.post("/api/meetings", json={**body, "nested": 5}, headers=auth)
+    assert response.status_code == 400
+
+
 def test_create_with_engine_options(client, service, auth):
     response = client.post("/api/meetings", json={**NEW, "options": {"auto_advance": True}}, headers=auth)
     assert response.status_code == 201

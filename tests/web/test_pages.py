@@ -49,6 +49,21 @@ def test_creating_a_meeting_from_the_form_goes_to_the_live_page(client, service,
     assert view["status"] == "ready"
 
 
+def test_the_start_page_chooses_the_method_of_each_ronde_of_the_bijeenkomst(client, service, token):
+    page = client.get("/?methode=progressiegerichte-bijeenkomst").get_data(as_text=True)
+    assert 'name="nested:progressiegerichte-bijeenkomst:ronde-1"' in page
+    assert '<option value="cirkeltechniek-team">de cirkeltechniek in teams</option>' in page
+    response = client.post("/", data={
+        "csrf_token": token, "method": "progressiegerichte-bijeenkomst", "participants_text": "Anna\nBram\nCarla",
+        "nested:progressiegerichte-bijeenkomst:ronde-1": "cirkeltechniek-team",
+        "nested:case-clinic:ronde-1": "ignored"})
+    assert response.status_code == 302
+    view = service.view(response.headers["Location"].rsplit("/", 1)[1])
+    assert view["steps"][1]["title"] == "Kies het onderwerp"
+    # Ronde II keeps the default: seed 003's format.
+    assert [s["title"] for s in view["steps"]].count("Voorbereiding") == 1
+
+
 def test_participants_from_the_script_editor_keep_their_order(client, service, token):
     response = client.post("/", data={"csrf_token": token, "method": "case-clinic",
                                       "participant": ["Dirk", "Carla", "Bram", "Anna"], "inbrenger": "Anna"})
