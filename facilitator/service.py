@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from methods import Library, Method
-from facilitator import keeping, recovery, verslag
+from facilitator import keeping, recovery, timeline, verslag
 from facilitator.engine import apply, make_setup, meeting_elapsed, nest, new_state, outcomes, transcript, view
 from facilitator.engine.state import SetupError, State
 from facilitator.errors import UserError
@@ -59,6 +59,14 @@ class _Live:
     store_ok: bool = True
     record: Optional[dict[str, Any]] = None   # the setup, kept until the store has taken it
     listening: bool = False                    # a microphone and recogniser are attached
+
+
+def _setup_of(row: dict[str, Any]):
+    """The setup a stored meeting began with."""
+    data = row["setup"]
+    method = Method.model_validate(data["method"])
+    return make_setup(method, data["participants"], data["inbrenger"], data.get("procesbegeleider"),
+                      data.get("options"), data.get("hulpvraag"))
 
 
 class MeetingService:
@@ -151,11 +159,7 @@ class MeetingService:
         row = self.store.meeting(meeting_id)
         if row is None:
             raise UnknownMeeting(meeting_id)
-        setup_data = row["setup"]
-        method = Method.model_validate(setup_data["method"])
-        setup = make_setup(method, setup_data["participants"], setup_data["inbrenger"],
-                           setup_data.get("procesbegeleider"), setup_data.get("options"), setup_data.get("hulpvraag"))
-        state = new_state(setup)
+        state = new_state(_setup_of(row))
         last = 0.0
         last_say = None
         for stored in self.store.events(meeting_id):
@@ -163,7 +167,7 @@ class MeetingService:
             last = stored.at
             last_say = next((e.text for e in reversed(effects) if isinstance(e, Say)), last_say)
         last = max(last, row["last_clock"] or 0.0)
-        if not setup.options.downtime_is_pause and row["last_wall"]:
+        if not state.setup.options.downtime_is_pause and row["last_wall"]:
             last += max(0.0, time.time() - row["last_wall"])
         live = _Live(id=meeting_id, state=state, offset=last - self.clock())
         live.audience.last_say = last_say
@@ -368,11 +372,19 @@ class MeetingService:
         with self._lock:
             return outcomes(self._get(meeting_id).state)
 
-    def export(self, meeting_id: str, fmt: str = "md", transcript: bool = True) -> str:
+    def record(self, meeting_id: str) -> dict[str, Any]:
+        """The verslag as data: outcomes, each step planned against used, clock times, speaking time."""
         with self._lock:
             live = self._get(meeting_id)
-            created = (self.store.meeting(meeting_id) or {}).get("created")
-            record = verslag.record(live.state, self._now(live), meeting_id, created)
+            row, now, turns = self.store.meeting(meeting_id) or {}, self._now(live), None
+            wall = timeline.WallClock(self.store.walls(meeting_id)) if row else None
+            if row and not verslag.speaking_time(live.state, now, None)[0]:  # no voice: the turns held instead
+                events = [(e.at, e.event) for e in self.store.events(meeting_id)] + list(live.pending)
+                turns = timeline.turns_held(timeline.replay(new_state(_setup_of(row)), events))
+            return verslag.record(live.state, now, meeting_id, row.get("created"), wall, turns)
+
+    def export(self, meeting_id: str, fmt: str = "md", transcript: bool = True) -> str:
+        record = self.record(meeting_id)
         if fmt == "json":
             return verslag.to_json(record)
         if fmt == "md":

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS events (
     at REAL NOT NULL,
     data TEXT NOT NULL,
     utterance_id TEXT,
+    wall REAL,
     PRIMARY KEY (meeting_id, seq)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS events_utterance ON events(meeting_id, utterance_id)
@@ -125,6 +126,7 @@ class Store:
         self.moved_aside: Optional[Path] = None
         self._busy_timeout = busy_timeout
         self._retry_pause = retry_pause
+        self.wall = time.time  # the day's clock stamped beside each event (a test may set its own)
         self._lock = threading.RLock()
         self._db = self._open(max_pages)
 
@@ -174,6 +176,8 @@ class Store:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not {"meetings", "events"} <= tables:  # a write only when needed: a lock elsewhere may not matter
                 db.executescript(SCHEMA)
+            if "wall" not in {r[1] for r in db.execute("PRAGMA table_info(events)")}:
+                db.execute("ALTER TABLE events ADD COLUMN wall REAL")  # a file from before clock times
             db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout * 1000)}")
         except sqlite3.Error:
             db.close()
@@ -262,7 +266,7 @@ class Store:
             pass
 
     def create_meeting(self, meeting_id: str, method_id: str, setup: dict[str, Any], clock: float) -> None:
-        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created = datetime.fromtimestamp(self.wall(), timezone.utc).isoformat(timespec="seconds")
         with self._write() as db:
             db.execute("INSERT INTO meetings (id, created, method_id, setup, last_clock, last_wall) VALUES (?,?,?,?,?,?)",
                        (meeting_id, created, method_id, json.dumps(setup, ensure_ascii=False), clock, time.time()))
@@ -276,11 +280,13 @@ class Store:
             if summary is not None:
                 db.execute("UPDATE meetings SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), meeting_id))
             seq = db.execute("SELECT COALESCE(MAX(seq), 0) FROM events WHERE meeting_id=?", (meeting_id,)).fetchone()[0]
+            wall = self.wall()  # the day's clock beside the meeting clock: the verslag's clock times
             for at, event in events:
                 seq += 1
                 utt = getattr(event, "id", None) if type(event).__name__ == "Utterance" else None
-                cur = db.execute("INSERT OR IGNORE INTO events (meeting_id, seq, at, data, utterance_id) VALUES (?,?,?,?,?)",
-                                 (meeting_id, seq, at, json.dumps(to_dict(event), ensure_ascii=False), utt))
+                cur = db.execute("INSERT OR IGNORE INTO events (meeting_id, seq, at, data, utterance_id, wall) "
+                                 "VALUES (?,?,?,?,?,?)",
+                                 (meeting_id, seq, at, json.dumps(to_dict(event), ensure_ascii=False), utt, wall))
                 if cur.rowcount == 0:
                     seq -= 1
             db.execute("UPDATE meetings SET last_clock=?, last_wall=? WHERE id=?", (events[-1][0], time.time(), meeting_id))
@@ -336,6 +342,15 @@ class Store:
             rows = self._db.execute("SELECT seq, at, data FROM events WHERE meeting_id=? ORDER BY seq",
                                     (meeting_id,)).fetchall()
         return [StoredEvent(seq, at, event_from_dict(json.loads(data))) for seq, at, data in rows]
+
+    def walls(self, meeting_id: str) -> list[tuple[float, float]]:
+        """(meeting clock, wall clock) pairs, the creation first: how the meeting's clock maps to the day's."""
+        with self._lock:
+            row = self._db.execute("SELECT created FROM meetings WHERE id=?", (meeting_id,)).fetchone()
+            rows = self._db.execute("SELECT at, wall FROM events WHERE meeting_id=? AND wall IS NOT NULL ORDER BY seq",
+                                    (meeting_id,)).fetchall()
+        first = [(0.0, datetime.fromisoformat(row[0]).timestamp())] if row else []
+        return first + [(at, wall) for at, wall in rows]
 
     def size_bytes(self) -> int:
         return sum(Path(str(self.path) + s).stat().st_size for s in ("", "-wal") if Path(str(self.path) + s).exists())

@@ -7,28 +7,27 @@ import re
 from typing import Any, Optional
 
 from methods import ITEMS
+from facilitator import timeline
 from facilitator.clock_text import clock
 from facilitator.events import OUTCOME_TITLES
 from facilitator.engine import meeting_elapsed, outcomes, speaking_by_step, speaking_totals, transcript
-from facilitator.engine.view import step_elapsed
 from facilitator.engine.state import State
 
 
-def record(state: State, now: float, meeting_id: str, created: Optional[str]) -> dict[str, Any]:
+def record(state: State, now: float, meeting_id: str, created: Optional[str],
+           wall: Optional[timeline.WallClock] = None, turns: Optional[dict[str, float]] = None) -> dict[str, Any]:
+    """The whole verslag as data. `wall` reads the meeting clock as the day's clock; `turns` are the
+    seconds each person held the turn, the speaking time shown when no voice was measured."""
     method = state.method
-    totals = speaking_totals(state, now)
+    totals, basis = speaking_time(state, now, turns)
     talk = sum(totals.values()) or 1.0
-    by_step = speaking_by_step(state, now)
-    steps = []
-    for i, step in enumerate(method.steps):
-        rec = state.records[i]
-        active = rec.active_seconds
-        if i == state.step_index:  # the running stretch is not booked on the record yet
-            active += step_elapsed(state, now) - state.timer.step_active
-        steps.append({"index": i, "title": step.title, "planned_minutes": step.planned_minutes,
-                      "active_seconds": round(active, 1), "over_seconds": round(rec.over_seconds, 1),
-                      "visited": rec.visits > 0, "skipped": rec.skipped,
-                      "speaking": {k: round(v, 1) for k, v in by_step.get(i, {}).items()}})
+    by_step = speaking_by_step(state, now) if basis == "stem" else {}
+    steps = timeline.step_rows(state, now, wall)
+    for row in steps:
+        row["speaking"] = {k: round(v, 1) for k, v in by_step.get(row["index"], {}).items()}
+    lines = transcript(state)
+    for line in lines:
+        line["since_start"] = round(timeline.since_start(state, line["start"]), 1)
     return {
         "id": meeting_id,
         "created": created,
@@ -38,14 +37,30 @@ def record(state: State, now: float, meeting_id: str, created: Optional[str]) ->
         "procesbegeleider": state.setup.procesbegeleider,
         "status": state.status,
         "duration_seconds": round(meeting_elapsed(state, now), 1),
+        "clock": timeline.clock_times(state, wall),
         "outcomes": outcomes(state),
+        "speaking_basis": basis,
         "speaking": {k: {"seconds": round(v, 1), "share": round(v / talk, 3)} for k, v in
                      sorted(totals.items(), key=lambda kv: -kv[1])},
         "steps": steps,
         "checklist": [[m.checklist, m.index] for m in state.outcomes.checklist if m.column == "doe_ik_al"],
         "reflectie": reflection(state),
-        "transcript": transcript(state),
+        "transcript": lines,
     }
+
+
+# Where the speaking time comes from, said beside it.
+SPEAKING_BASIS = {"stem": "gemeten aan stemactiviteit", "beurten": "op basis van beurten"}
+
+
+def speaking_time(state: State, now: float, turns: Optional[dict[str, float]]) -> tuple[dict[str, float], Optional[str]]:
+    """Speaking time per person: measured by voice; without voice, the turns each held; else none."""
+    totals = {k: v for k, v in speaking_totals(state, now).items() if v > 0}
+    if totals:
+        return totals, "stem"
+    if turns:
+        return dict(turns), "beurten"
+    return {}, None
 
 
 def reflection(state: State) -> dict[str, Any]:
@@ -91,6 +106,20 @@ def _reflection_markdown(rec: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _speaking_markdown(rec: dict[str, Any]) -> list[str]:
+    basis = rec.get("speaking_basis")
+    if not basis or not rec["speaking"]:
+        return ["", "## Spreektijd", "", NO_SPEAKING_TIME]
+    lines = ["", "## Spreektijd", "", f"_{SPEAKING_BASIS[basis].capitalize()}._", "",
+             "| wie | tijd | aandeel |", "| --- | ---: | ---: |"]
+    for who, s in rec["speaking"].items():
+        lines.append(f"| {_md(who)} | {clock(s['seconds'])} | {round(s['share'] * 100)}% |")
+    return lines
+
+
+NO_SPEAKING_TIME = "Er is geen spreektijd gemeten: er was geen spraakherkenning en er zijn geen beurten gegeven."
+
+
 def to_json(rec: dict[str, Any]) -> str:
     return json.dumps(rec, ensure_ascii=False, indent=2)
 
@@ -102,11 +131,14 @@ def _plural(item: str) -> str:
 def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
     out = rec["outcomes"]
     lines = [f"# Verslag: {_md(rec['method']['name'])}", ""]
-    lines.append(f"- Datum: {rec['created'] or 'onbekend'}")
+    lines.append(f"- Datum: {(rec.get('clock') or {}).get('date') or rec['created'] or 'onbekend'}")
     lines.append(f"- Deelnemers: {', '.join(_md(p) for p in rec['participants'])}")
     lines.append(f"- Inbrenger: {_md(rec['inbrenger'])}")
     if rec["procesbegeleider"]:
         lines.append(f"- Procesbegeleider: {_md(rec['procesbegeleider'])}")
+    times = rec.get("clock") or {}
+    if times.get("start"):
+        lines.append(f"- Tijd: {times['start']}–{times.get('end') or 'nog bezig'}")
     lines.append(f"- Duur: {clock(rec['duration_seconds'])}")
     lines += ["", "## Hulpvraag", "", _md(out["hulpvraag"]) or "_(niet vastgelegd)_"]
     for key in ("doelen", "terugkoppeling"):
@@ -127,14 +159,13 @@ def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
         lines += ["", f"## {OUTCOME_TITLES['nuttig']}", "", _md(out["nuttig"])]
     if out["notes"]:
         lines += ["", "## Notities", ""] + [f"- {_md(n)}" for n in out["notes"]]
-    lines += ["", "## Spreektijd", "", "| wie | tijd | aandeel |", "| --- | ---: | ---: |"]
-    for who, s in rec["speaking"].items():
-        lines.append(f"| {_md(who)} | {clock(s['seconds'])} | {round(s['share'] * 100)}% |")
-    lines += ["", "## Stappen", "", "| stap | gepland | gebruikt | over tijd |", "| --- | ---: | ---: | ---: |"]
+    lines += _speaking_markdown(rec)
+    lines += ["", "## Stappen: gepland en gebruikt", "", "| begin | stap | gepland | gebruikt | verschil |",
+              "| --- | --- | ---: | ---: | --- |"]
     for st in rec["steps"]:
         used = clock(st["active_seconds"]) if st["visited"] else "–"
-        over = clock(st["over_seconds"]) if st["over_seconds"] else ""
-        lines.append(f"| {_md(st['title'])}{' (overgeslagen)' if st['skipped'] else ''} | {st['planned_minutes']:g} min | {used} | {over} |")
+        lines.append(f"| {st.get('starts_at') or '–'} | {_md(st['title'])} | {clock(st['planned_seconds'])} | "
+                     f"{used} | {st['verdict']} |")
     lines += _reflection_markdown(rec)
     if with_transcript and rec["transcript"]:
         lines += ["", "## Transcript"]
@@ -144,5 +175,6 @@ def to_markdown(rec: dict[str, Any], with_transcript: bool = True) -> str:
                 current = line["step_index"]
                 lines += ["", f"### {_md(line['step_title'])}", ""]
             kind = f" ({line['type']})" if line["type"] and line["type"] != line["speaker"] else ""
-            lines.append(f"- {_md(line['speaker'])}{kind}: {_md(line['text'])}")
+            at = clock(line.get("since_start", line["start"]))
+            lines.append(f"- {at} {_md(line['speaker'])}{kind}: {_md(line['text'])}")
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from typing import Any
 from flask import (Blueprint, Response, flash, g, redirect, render_template, request, url_for)
 
 from facilitator import notices
+from facilitator.verslag import NO_SPEAKING_TIME
 from web import meetings as m
 from web import shaping
 from web.errors import fail
@@ -188,14 +189,15 @@ def _changed_only(meeting_id: str, args: dict[str, Any]) -> dict[str, Any]:
 @bp.route("/bijeenkomsten/<meeting_id>/terugblik")
 def review(meeting_id: str):
     view = m.view(meeting_id)
-    transcript = m.service().transcript(m.check_id(meeting_id))
+    record = m.service().record(m.check_id(meeting_id))
     outcomes = m.service().outcomes(m.check_id(meeting_id))
     checklist = m.reflectie_checklist()
     checked = {index for list_id, index in m.service().checklist(m.check_id(meeting_id))
                if checklist and list_id == checklist["id"]}
     speakers = list(view.get("participants") or [])
-    return render_template("review.html", view=view, groups=shaping.transcript_by_step(transcript),
-                           outcomes=outcomes, speaking=shaping.speaking_rows(view), checklist=checklist,
+    return render_template("review.html", view=view, record=record, groups=shaping.transcript_by_step(record["transcript"]),
+                           outcomes=outcomes, speaking=shaping.record_speaking_rows(record),
+                           no_speaking=NO_SPEAKING_TIME, checklist=checklist,
                            checked=checked, speakers=speakers, line_types=shaping.LINE_TYPES,
                            text_outcomes=shaping.TEXT_OUTCOMES, outcome_titles=shaping.OUTCOME_TITLES)
 
@@ -223,14 +225,15 @@ def _with_transcript() -> bool:
 @bp.route("/bijeenkomsten/<meeting_id>/verslag")
 def report(meeting_id: str):
     view = m.view(meeting_id)
+    record = m.service().record(m.check_id(meeting_id))
     outcomes = m.service().outcomes(m.check_id(meeting_id))
     with_transcript = request.args.get("transcript") == "1"
-    transcript = m.service().transcript(m.check_id(meeting_id)) if with_transcript else []
+    transcript = record["transcript"] if with_transcript else []
     meta = next((row for row in m.service().meetings() if row.get("id") == meeting_id), {})
-    return render_template("report.html", view=view, outcomes=outcomes, meta=meta,
+    return render_template("report.html", view=view, record=record, outcomes=outcomes, meta=meta,
                            groups=shaping.transcript_by_step(transcript), with_transcript=with_transcript,
-                           speaking=shaping.speaking_rows(view), text_outcomes=shaping.TEXT_OUTCOMES,
-                           outcome_titles=shaping.OUTCOME_TITLES)
+                           speaking=shaping.record_speaking_rows(record), no_speaking=NO_SPEAKING_TIME,
+                           text_outcomes=shaping.TEXT_OUTCOMES, outcome_titles=shaping.OUTCOME_TITLES)
 
 
 @bp.route("/bijeenkomsten/<meeting_id>/export.<fmt>")

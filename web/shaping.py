@@ -158,6 +158,17 @@ def speaking_rows(view: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def record_speaking_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The verslag's speaking time as bars; from turns, only who held one (the others were not timed)."""
+    speaking = record.get("speaking") or {}
+    rows = speaking_rows({"participants": record.get("participants"),
+                          "speaking": {k: v["seconds"] for k, v in speaking.items()},
+                          "share": {k: v["share"] for k, v in speaking.items()}})
+    if record.get("speaking_basis") != "stem":
+        rows = [row for row in rows if row["seconds"] > 0]
+    return rows
+
+
 def transcript_by_step(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Transcript lines grouped by step, in order."""
     groups: list[dict[str, Any]] = []

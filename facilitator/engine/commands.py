@@ -165,7 +165,7 @@ def _reopen(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
         return cues.reject(state, out, "reopen", "De bijeenkomst is niet afgerond.")
     if state.timer.started_at is None:
         return cues.reject(state, out, "reopen", "De bijeenkomst is nooit begonnen.")
-    state = state.evolve(status="paused", timer=state.timer.evolve(since=None))
+    state = state.evolve(status="paused", timer=state.timer.evolve(since=None, ended_at=None))
     return cues.say(state, out, phrases.reopened(), "info")
 
 

@@ -43,6 +43,7 @@ class Timer(_Evolving):
     time_up: bool = False
     started_at: Optional[float] = None
     last_clock: Optional[float] = None
+    ended_at: Optional[float] = None  # clock time the meeting finished (None while it goes on)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class StepRecord(_Evolving):
     visits: int = 0
     skipped: bool = False
     extra_seconds: float = 0.0       # minutes added here, kept when the group comes back to it
+    entered_at: Optional[float] = None  # clock time the group first came to this step (the verslag's clock times)
 
 
 # -- rounds -------------------------------------------------------------------------

@@ -27,7 +27,8 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
             return state
         highest = True  # scored topics: the highest was taken without asking
     record = state.records[index]
-    state = state.with_record(index, visits=record.visits + 1)
+    state = state.with_record(index, visits=record.visits + 1,
+                              entered_at=record.entered_at if record.entered_at is not None else now)
     # Going back ("vorige stap") keeps the time spent and the minutes added: the step goes on, and
     # its overrun is worked out again from its whole clock when it is left. A method that runs a
     # step again (the next topic) starts it afresh.
@@ -103,7 +104,7 @@ def advance(state: State, now: float, out: list[Effect], end_said: bool = False)
 def finish(state: State, now: float, out: list[Effect], end_said: bool = False) -> State:
     if state.status in ("running", "paused"):
         state = close_stretch(state, now, keep_running=False)
-    state = state.evolve(status="finished", timer=state.timer.evolve(since=None), round=None)
+    state = state.evolve(status="finished", timer=state.timer.evolve(since=None, ended_at=now), round=None)
     state = speech.end_segment(state, now)
     state = speech.mark(state, now)  # at the moment it ended, also when a later tick noticed it
     if end_said:

@@ -164,7 +164,7 @@ def test_run_list_show_export_resume_delete(data):
 
     md = fac(data, "export", meeting, "--format", "md")
     assert md.returncode == 0
-    assert "## Notities" in md.stdout and "| Spiegelen | 10 min |" in md.stdout
+    assert "## Notities" in md.stdout and "| Spiegelen | 10:00 |" in md.stdout
     record = json.loads(fac(data, "export", meeting, "--format", "json").stdout)
     assert record["id"] == meeting and record["status"] == "finished"
     assert record["outcomes"]["passes"] == {"Ben": 1, "Carla": 1}
