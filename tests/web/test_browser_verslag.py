@@ -38,7 +38,7 @@ def test_review_and_verslag_show_time_per_step_clock_times_and_turn_based_speaki
     rows = _rows(browser)
     assert rows[0] == ["14:10", "Presenteren", "3:00", "3:20", "0:20 over tijd"]
     assert rows[1] == ["14:13", "Verhelderen", "5:00", "3:10", "1:50 korter dan gepland"]
-    assert rows[2] == ["14:16", "Waarderen overgeslagen", "3:00", "0:15", "overgeslagen"]
+    assert rows[2] == ["14:16", "Waarderen", "3:00", "0:15", "overgeslagen"]
     assert rows[3] == ["14:16", "Adviseren", "6:00 (+1:00)", "7:00", "1:00 over tijd"]
     assert rows[4] == ["–", "Afsluiten", "2:00", "–", "niet aan toegekomen"]
     over = browser.find_elements(By.CSS_SELECTOR, "table.step-times tr.over td.verdict")
