@@ -192,13 +192,10 @@ def review(meeting_id: str):
     record = m.service().record(m.check_id(meeting_id))
     outcomes = m.service().outcomes(m.check_id(meeting_id))
     checklist = m.reflectie_checklist()
-    checked = {index for list_id, index in m.service().checklist(m.check_id(meeting_id))
-               if checklist and list_id == checklist["id"]}
     speakers = list(view.get("participants") or [])
     return render_template("review.html", view=view, record=record, groups=shaping.transcript_by_step(record["transcript"]),
                            outcomes=outcomes, speaking=shaping.record_speaking_rows(record),
-                           no_speaking=NO_SPEAKING_TIME, checklist=checklist,
-                           checked=checked, speakers=speakers, line_types=shaping.LINE_TYPES,
+                           no_speaking=NO_SPEAKING_TIME, checklist=checklist, speakers=speakers, line_types=shaping.LINE_TYPES,
                            text_outcomes=shaping.TEXT_OUTCOMES, outcome_titles=shaping.OUTCOME_TITLES)
 
 
@@ -209,8 +206,14 @@ def checklist(meeting_id: str):
         index = int(request.form.get("index", ""))
     except ValueError:
         fail(400, "Onbekend punt van de checklist.")
-    checked = request.form.get("checked") == "1"
-    result = m.service().set_checklist(m.check_id(meeting_id), checklist_id, index, checked)
+    # A tick in one of the two columns ("doe ik al", "wil ik meer gaan doen"), or the line beside a point.
+    args: dict[str, Any] = {"checklist": checklist_id, "index": index,
+                            "column": request.form.get("column") or "doe_ik_al"}
+    if "text" in request.form:
+        args["text"] = request.form.get("text", "")[:1000]
+    else:
+        args["checked"] = request.form.get("checked") == "1"
+    result = m.service().command(m.check_id(meeting_id), "checklist", source="web", **args)
     if isinstance(result, dict) and not result.get("ok", True):
         flash(result.get("reason") or "Dat kan nu niet.", "warning")
     return redirect(url_for("pages.review", meeting_id=meeting_id, _anchor="checklist"))

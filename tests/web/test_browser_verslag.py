@@ -131,3 +131,28 @@ def test_review_and_verslag_have_no_serious_or_critical_axe_violations(browser, 
             if problems:
                 found[f"{mid}/{page}"] = problems
     assert not found, "\n".join(f"{page}: {line}" for page, lines in found.items() for line in lines)
+
+
+def test_the_reflectie_is_filled_in_on_the_terugblik_in_two_columns_with_a_line(browser, live_server):
+    from selenium.webdriver.common.keys import Keys
+    from web_scenario import run_intervisie
+
+    mid = run_intervisie(live_server.service, live_server.clock)
+    _open(browser, f"{live_server.url}/bijeenkomsten/{mid}/terugblik")
+    point = browser.find_elements(By.CSS_SELECTOR, "#checklist li")[2]
+    point.find_element(By.CSS_SELECTOR, "button[data-column='wil_ik_meer']").click()
+    wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#checklist li")[2].find_element(
+        By.CSS_SELECTOR, "button[data-column='wil_ik_meer']").get_attribute("aria-pressed") == "true")
+    field = browser.find_element(By.ID, "gedachte-2")
+    field.send_keys("Na elke ronde even terugkijken", Keys.ENTER)
+    wait(browser).until(lambda d: d.find_element(By.ID, "gedachte-2").get_attribute("value")
+                        == "Na elke ronde even terugkijken")
+    point = browser.find_elements(By.CSS_SELECTOR, "#checklist li")[2]
+    assert point.find_element(By.CSS_SELECTOR, "button[data-column='doe_ik_al']").get_attribute("aria-pressed") == "false"
+
+    _open(browser, f"{live_server.url}/bijeenkomsten/{mid}/verslag")
+    row = browser.find_elements(By.CSS_SELECTOR, ".reflectie-table tbody tr")[2]
+    assert [td.text for td in row.find_elements(By.CSS_SELECTOR, "td")][1:] == [
+        "", "✓", "Na elke ronde even terugkijken"]
+    md = live_server.service.export(mid, "md")
+    assert "|  | x | Na elke ronde even terugkijken |" in md
