@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from methods import Library, Method
-from facilitator import keeping, recovery, timeline, verslag
+from facilitator import keeping, lookback, recovery, timeline, verslag
 from facilitator.engine import apply, make_setup, meeting_elapsed, nest, new_state, outcomes, transcript, view
 from facilitator.engine.state import SetupError, State
+from facilitator.engine.setup import PreviousCase
 from facilitator.errors import UserError
 from facilitator.limits import check_setup
 from facilitator.notices import notice as notice_text
@@ -66,7 +67,7 @@ def _setup_of(row: dict[str, Any]):
     data = row["setup"]
     method = Method.model_validate(data["method"])
     return make_setup(method, data["participants"], data["inbrenger"], data.get("procesbegeleider"),
-                      data.get("options"), data.get("hulpvraag"))
+                      data.get("options"), data.get("hulpvraag"), previous=PreviousCase.from_dict(data.get("previous")))
 
 
 class MeetingService:
@@ -127,8 +128,10 @@ class MeetingService:
         """`nested`: which method runs inside a method's rondes (the bijeenkomst): an id, or {step: id}."""
         method = nest(self.library, self.library.get(method_id), nested)
         options = check_setup(participants, inbrenger, procesbegeleider, hulpvraag, options)
+        previous = lookback.previous_case(self, method, participants)
         try:
-            setup = make_setup(method, participants, inbrenger, procesbegeleider, options, hulpvraag)
+            setup = make_setup(method, participants, inbrenger, procesbegeleider, options, hulpvraag,
+                               previous=PreviousCase.from_dict(previous))
         except TypeError as exc:
             raise SetupError("Een optie heeft een onbekende naam of een verkeerde waarde.") from None
         meeting_id = uuid.uuid4().hex[:12]
@@ -140,6 +143,7 @@ class MeetingService:
             "procesbegeleider": setup.procesbegeleider,
             "options": options or {},
             "hulpvraag": setup.hulpvraag,
+            "previous": previous,  # kept, so a replay says the same terugkoppeling
         }
         with self._lock:
             live = _Live(id=meeting_id, state=new_state(setup), offset=-self.clock(), record=record)
@@ -231,14 +235,7 @@ class MeetingService:
 
     def previous_meeting(self, participants: list[str]) -> Optional[dict[str, Any]]:
         """The group's last meeting, for the terugkoppeling ("wat heb je met de tips gedaan?")."""
-        wanted = {p.casefold() for p in participants}
-        for row in self.meetings():
-            people = {p.casefold() for p in row.get("participants", [])}
-            if wanted and len(people & wanted) * 2 >= len(wanted) and row.get("status") == "finished":
-                out = self.outcomes(row["id"])
-                return {**row, "hulpvraag": out["hulpvraag"], "tips_by_person": out["tips_by_person"],
-                        "volgende_stap": out["volgende_stap"]}
-        return None
+        return lookback.previous_meeting(self, participants)
 
     # -- events ---------------------------------------------------------------
 

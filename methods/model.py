@@ -90,6 +90,8 @@ class Round(_Frozen):
     open_cue: Optional[str] = Field(
         None, description="what is said when the open talk after the round begins"
     )
+    rated: bool = Field(
+        False, description="the inbrenger rates each item warm, neutraal or koud (voice, key, button)")
 
     _names = field_validator("inbrenger_responds", "open_cue")(classmethod(lambda cls, v: check_placeholders(v)))
     _turn_names = field_validator("turn_cue")(classmethod(lambda cls, v: check_placeholders(v, TURN_NAMES)))

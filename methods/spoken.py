@@ -47,6 +47,11 @@ def check_placeholders(text: Optional[str], allowed: tuple[str, ...] = NAMES) ->
     return text
 
 
+def number_spoken(n: int) -> str:
+    """A count as a cue says it: 'drie', or the digits where the words stop."""
+    return _NUMBER_WORDS.get(n, str(n))
+
+
 def minutes_spoken(value: "Minutes") -> str:
     """A step's minutes as a cue says them: 'een minuut', 'drie minuten', 'tien tot vijftien minuten'."""
 

@@ -78,11 +78,16 @@ class CommandTable:
         for kind, spec in data.get("commands", {}).items():
             if kind not in COMMAND_KINDS:
                 raise ValueError(f"{source}: commands.{kind}: not a command kind ({', '.join(COMMAND_KINDS)})")
-            phrases = spec.get("phrases") or []
+            # phrase_args: a phrase with arguments of its own ("warm" rates W, "acht" scores 8).
+            by_phrase = spec.get("phrase_args") or {}
+            if not isinstance(by_phrase, Mapping) or not all(isinstance(v, Mapping) for v in by_phrase.values()):
+                raise ValueError(f"{source}: commands.{kind}.phrase_args: a table of phrase = {{ arg = value }}")
+            phrases = list(spec.get("phrases") or [])
+            phrases += [p for p in by_phrase if p not in phrases]
             if not phrases:
                 raise ValueError(f"{source}: commands.{kind}: needs at least one phrase")
             for p in phrases:
-                entries.append(CommandPhrase(p, kind, spec.get("args", {})))
+                entries.append(CommandPhrase(p, kind, {**spec.get("args", {}), **by_phrase.get(p, {})}))
         return cls(entries, settings=Settings(**raw))
 
     @classmethod

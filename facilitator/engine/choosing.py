@@ -74,6 +74,9 @@ def choose(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
         return cues.reject(state, out, "choose_inbrenger", "De procesbegeleider brengt zelf geen casus in.")
     score = cmd.args.get("score")
     if score is not None:
+        choice = state.method.inbrenger_choice
+        if choice is None or choice.how != "scores":
+            return cues.reject(state, out, "choose_inbrenger", "In deze werkvorm geven we onderwerpen geen cijfer.")
         return _add_candidate(state, cmd, name, score, out)
     if state.inbrenger is not None and state.awaiting is None and not _before_needed(state):
         return cues.reject(state, out, "choose_inbrenger", f"{state.inbrenger} brengt al in.")
@@ -96,10 +99,18 @@ def _add_candidate(state: State, cmd: Command, name: str, score, out: list[Effec
         return cues.reject(state, out, "choose_inbrenger", "Geef een cijfer van 1 tot 10.")
     if name in state.topics_done or name == state.chosen:
         return cues.reject(state, out, "choose_inbrenger", f"Het onderwerp van {name} is al aan bod.")
-    topic = str(cmd.args.get("topic") or "").strip() or None
+    # A spoken score ("acht") follows the topic said in the same turn: that line is the topic.
+    topic = str(cmd.args.get("topic") or "").strip() or _said_topic(state, name)
     kept = tuple(c for c in state.candidates if c.name != name)
     out.append(OutcomeNoted("onderwerp", f"{name}: {topic or 'onderwerp'} ({value:g})"))
     return state.evolve(candidates=kept + (Candidate(name, topic, value),))
+
+
+def _said_topic(state: State, name: str) -> Optional[str]:
+    for line in reversed(state.transcript):
+        if line.step_index == state.step_index and line.speaker == name and line.type != "notitie":
+            return line.text
+    return None
 
 
 def _before_needed(state: State) -> bool:

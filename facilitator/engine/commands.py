@@ -68,6 +68,10 @@ def _next_turn(state: State, cmd: Command, now: float, out: list[Effect]) -> Sta
     turns = state.round
     if state.status == "paused":
         return cues.reject(state, out, "next_turn", "We pauzeren; zeg eerst 'verder'.")
+    if state.prompting is not None and (turns is None or turns.done):
+        from facilitator.engine import prompting
+
+        return prompting.give_next(state, now, out)  # "volgende": on to the next prompt now
     if turns is None or turns.done:
         return cues.reject(state, out, "next_turn",
                            "In deze stap is er geen beurtronde; zeg 'volgende stap' om door te gaan.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 from facilitator.events import TEXT_OUTCOME_KINDS, Command, Effect, OutcomeNoted
 from facilitator.engine import cues, speech
 from facilitator.engine.state import GROUP, Mark, MarkNote, Outcome, State
@@ -59,15 +61,29 @@ def _last_line(state: State, types=None, speaker=None):
     return None
 
 
+def _next_to_rate(state: State) -> tuple[Optional[int], str]:
+    """The line a live "warm" rates: the first unrated item of the latest rated round (seed 004: the
+    inbrenger rates each question, right after it or afterwards in the order they were asked)."""
+    rated = {i for i, s in enumerate(state.method.steps) if s.round is not None and s.round.rated}
+    if not rated:
+        return None, "In deze werkvorm waardeert de inbrenger geen vragen als warm, neutraal of koud."
+    items = [(i, line) for i, line in enumerate(state.transcript) if line.step_index in rated and line.type in RATEABLE]
+    if not items:
+        return None, "Er is nog geen vraag om te waarderen."
+    latest = items[-1][1].step_index
+    index = next((i for i, line in items if line.step_index == latest and line.rating is None), None)
+    return index, "Elke vraag heeft al een waardering; verander er een op het scherm."
+
+
 def _rate(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
     rating = str(cmd.args.get("rating", "")).upper() or None
     if "utterance" in cmd.args:
         index = speech.find_line(state, cmd.args.get("utterance"))
+        missing = "Die regel bestaat niet."
     else:
-        # "warm" said live, right after a question: it rates that question.
-        index = _last_line(state, RATEABLE)
+        index, missing = _next_to_rate(state)  # "warm" said live, by key or button
     if index is None:
-        return cues.reject(state, out, "rate", "Die regel bestaat niet.")
+        return cues.reject(state, out, "rate", missing)
     if rating not in RATINGS and rating not in (None, "-"):
         return cues.reject(state, out, "rate", "Kies W (warm), N (neutraal) of K (koud).")
     state = speech.replace_line(state, index, rating=None if rating in (None, "-") else rating)

@@ -95,6 +95,20 @@ def chosen(name: Optional[str]) -> str:
     return f"{name} brengt de casus in."
 
 
+def previous_case(previous) -> str:
+    """AKAD's terugkoppeling: what last time's inbrenger was given, and the question what came of it."""
+    from methods.spoken import number_spoken
+
+    name = previous.inbrenger
+    text = f"Vorige keer bracht {name} een casus in"
+    text += f", met de hulpvraag: {previous.hulpvraag.rstrip('.?!')}." if previous.hulpvraag else "."
+    tips = [t.strip().rstrip(".") for t in previous.tips if t.strip()]
+    if tips:
+        count = "één tip" if len(tips) == 1 else f"{number_spoken(len(tips))} tips en ideeën"
+        text += f" {name} kreeg {count}" + (", onder andere: " if len(tips) > 3 else ": ") + "; ".join(tips[:3]) + "."
+    return text + f" {name}, wat heb je ermee gedaan? Wat werkte wel, wat niet, en waarom?"
+
+
 def highest(name: Optional[str]) -> str:
     return f"{name} heeft het hoogste cijfer en is aan de beurt."
 

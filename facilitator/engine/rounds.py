@@ -105,8 +105,11 @@ def round_over(state: State, now: float, out: list[Effect], everyone_passed: boo
     assert turns is not None and plan is not None
     state = state.evolve(round=turns.evolve(done=True, responding=False, position=len(turns.order)))
     if plan.open_after and not state.timer.time_up:
+        from facilitator.engine import prompting
+
         text = cues.fill(state, plan.open_cue) if plan.open_cue else phrases.open_talk()
-        return cues.say(state, out, text, "info")
+        state, first = prompting.begin(state, now)  # the free talk goes over the step's prompts in turn
+        return cues.say(state, out, text + (" " + first if first else ""), "info")
     text = phrases.round_ended(everyone_passed, state.step.end, state.timer.time_up)
     state = cues.say(state, out, text, "info")
     return steps.advance(state, now, out)

@@ -47,6 +47,23 @@ class Options:
 
 
 @dataclass(frozen=True)
+class PreviousCase:
+    """What the group's last meeting gave its inbrenger, for this meeting's terugkoppeling (AKAD stap 1)."""
+
+    inbrenger: str
+    hulpvraag: Optional[str] = None
+    tips: tuple[str, ...] = ()
+    volgende_stap: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, data: Optional[dict]) -> Optional["PreviousCase"]:
+        if not data or not data.get("inbrenger"):
+            return None
+        return cls(str(data["inbrenger"]), data.get("hulpvraag"), tuple(data.get("tips") or ()),
+                   data.get("volgende_stap"))
+
+
+@dataclass(frozen=True)
 class Setup:
     method: Method
     participants: tuple[str, ...]
@@ -54,6 +71,7 @@ class Setup:
     procesbegeleider: Optional[str] = None
     options: Options = field(default_factory=Options)
     hulpvraag: Optional[str] = None
+    previous: Optional[PreviousCase] = None  # the last meeting's case, where a step looks back on it
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -75,7 +93,8 @@ def nest(library, method: Method, nested=None) -> Method:
 
 
 def make_setup(method: Method, participants, inbrenger: Optional[str], procesbegeleider: Optional[str] = None,
-               options: Optional[dict] = None, hulpvraag: Optional[str] = None, planning: bool = False) -> Setup:
+               options: Optional[dict] = None, hulpvraag: Optional[str] = None, planning: bool = False,
+               previous: Optional[PreviousCase] = None) -> Setup:
     """Check a meeting's setup; every problem is one clear Dutch sentence.
 
     Without an inbrenger the method must choose one during the meeting, unless this is only
@@ -106,4 +125,4 @@ def make_setup(method: Method, participants, inbrenger: Optional[str], procesbeg
             raise SetupError("De inbrenger kan niet ook de procesbegeleider zijn.")
     opts = Options.from_dict(options) if not isinstance(options, Options) else options
     return Setup(method=method, participants=names, inbrenger=inbrenger_name, procesbegeleider=pb_name,
-                 options=opts, hulpvraag=(hulpvraag or None))
+                 options=opts, hulpvraag=(hulpvraag or None), previous=previous)

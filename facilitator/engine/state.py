@@ -15,7 +15,7 @@ from facilitator.events import Line
 from facilitator.engine.setup import Options, Setup, SetupError, make_setup, nest  # noqa: F401
 
 __all__ = [
-    "GROUP", "Attribution", "Candidate", "Moment", "Failure", "Health", "Line", "Mark", "MarkNote", "Options", "Outcome", "Outcomes", "Pass",
+    "GROUP", "Attribution", "Candidate", "Moment", "Failure", "Health", "Line", "Mark", "MarkNote", "Options", "Outcome", "Outcomes", "Pass", "Prompting",
     "RoundState", "Setup", "SetupError", "Speech", "State", "Status", "StepRecord", "Stretch", "Timer",
     "make_setup",
 ]
@@ -206,6 +206,15 @@ class Moment:
     until: Optional[float] = None  # clock time a pause ends
 
 
+@dataclass(frozen=True)
+class Prompting:
+    """The prompts of a step still to come: the index of the next, due at `due` step-active seconds."""
+
+    next: int
+    every: float
+    due: float
+
+
 # -- the whole ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -226,6 +235,7 @@ class State(_Evolving):
     topics_done: tuple[str, ...] = ()       # who already had their topic (or their ronde)
     awaiting: Optional[str] = None   # "inbrenger": the step waits until someone is chosen
     moment: Optional[Moment] = None  # a question or a timed pause in progress
+    prompting: Optional[Prompting] = None  # a step's prompts still to come (AKAD's compensatiematrix)
 
     @property
     def method(self) -> Method:

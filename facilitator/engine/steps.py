@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from facilitator.events import Effect
-from facilitator.engine import choosing, cues, moments, phrases, rounds, speech
+from facilitator.engine import choosing, cues, moments, phrases, prompting, rounds, speech
 from facilitator.engine.state import State, Timer
 from facilitator.engine.timing import close_stretch, near_end_at, planned_seconds, remaining_seconds
 
@@ -39,7 +39,7 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
                   started_at=state.timer.started_at, last_clock=state.timer.last_clock,
                   step_active=record.active_seconds if kept else 0.0,
                   extra_seconds=record.extra_seconds if kept else 0.0)
-    state = state.evolve(step_index=index, timer=timer, round=None, moment=None)
+    state = state.evolve(step_index=index, timer=timer, round=None, moment=None, prompting=None)
     if kept:
         left = remaining_seconds(state, now)
         state = state.evolve(timer=state.timer.evolve(warned=left <= near_end_at(state), time_up=left <= 0))
@@ -58,6 +58,8 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
     if heading:
         # The first step's cue is the welcome; later steps say where we are.
         text = heading + " " + text
+    if step.outcome == "terugkoppeling" and state.setup.previous is not None:
+        text += " " + phrases.previous_case(state.setup.previous)  # the last meeting's tips, said aloud
     if index == 0 and state.setup.options.spelregels and "spelregels" not in state.hints:
         # After the welcome, before anyone gets the word: once per meeting.
         text += " " + phrases.spelregels()
@@ -68,6 +70,10 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
         state, intro = rounds.open_round(state)
         if intro:
             text += " " + intro
+    else:
+        state, first = prompting.begin(state, now)  # a step without a round: its prompts start now
+        if first:
+            text += " " + first
     state = speech.mark(state, now)
     state = cues.say(state, out, text, "instruction", chime=True)
     if state.round is not None and state.round.turn:

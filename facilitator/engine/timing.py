@@ -64,7 +64,7 @@ def close_stretch(state: State, now: float, keep_running: bool) -> State:
 
 
 # What can fall due, in the order it fires when two fall due at the same moment.
-_WARNING, _TIME_UP, _TURN_BUDGET, _PAUSE_OVER, _QUIET = 0, 1, 2, 3, 4
+_WARNING, _TIME_UP, _TURN_BUDGET, _PAUSE_OVER, _QUIET, _PROMPT = 0, 1, 2, 3, 4, 5
 # In a silent step, talk longer than this gets one kind reminder (seed 003, uitvoering 9:
 # "Ik onderbreek op een vriendelijke manier ...").
 QUIET_NUDGE_SECONDS = 6.0
@@ -76,7 +76,7 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
     When several things fell due since the last event (a replay has no ticks), they fire in
     the order they fell due, so the state ends the same as a live run that ticked in between.
     """
-    from facilitator.engine import moments, steps  # steps need time too: import at call time
+    from facilitator.engine import moments, prompting, steps  # they need time too: import at call time
 
     for _ in range(len(state.method.steps) * 4 + 4):  # bounded: each pass fires at most one thing
         if state.status != "running":
@@ -112,10 +112,15 @@ def tick(state: State, now: float, out: list[Effect]) -> State:
             until_quiet = talk_since + QUIET_NUDGE_SECONDS - now
             if until_quiet <= 0:
                 due.append((round(until_quiet, 6), _QUIET))
+        until_prompt = prompting.until(state, now)
+        if until_prompt is not None and until_prompt <= 0 and not timer.time_up:
+            due.append((round(until_prompt, 6), _PROMPT))
         if not due:
             return state
         kind = min(due)[1]
-        if kind == _QUIET:
+        if kind == _PROMPT:
+            state = prompting.give_next(state, now + until_prompt, out)
+        elif kind == _QUIET:
             state = cues.say(state, out, phrases.keep_silent(), "info").evolve(hints=state.hints + (quiet_key,))
         elif kind == _PAUSE_OVER:
             state = moments.end_pause(state, pause_end, out)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from facilitator.engine import apply, make_setup, new_state, remaining_seconds, view
+from facilitator.engine import prompting
 from facilitator.engine.state import State
 from facilitator.engine.timing import near_end_at
 from facilitator.events import Command, Effect, Event, Say, SpeechActivity, Tick, Utterance, Word, changes_view
@@ -216,6 +217,10 @@ def simulate(method_id: str, participants=PEOPLE, inbrenger: str = "Anna", optio
             continue
         left = remaining_seconds(s, run.t)
         warn = near_end_at(s)
+        prompt_in = prompting.until(s, run.t)
+        if prompt_in is not None and 0 < prompt_in < left and not s.timer.time_up:
+            run.wait(prompt_in, tick_every=tick)  # the step's next prompt (AKAD's compensatiematrix)
+            continue
         if not s.timer.warned and left > warn:
             run.wait(left - warn, tick_every=tick)
             continue

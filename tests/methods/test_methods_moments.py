@@ -203,3 +203,28 @@ def test_waarom_doen_we_dit_explains_the_steps_purpose():
     assert said(run)[-1] == ("Waarom deze stap? Iedere coach deelt wat er bij hem of haar opkwam gedurende de "
                              "stilte of tijdens het luisteren naar de casus.")
     assert run.state.step.id == "spiegelen" and run.state.round.turn == "Ben"  # nothing else moves
+
+
+def test_akads_ideas_go_over_the_compensatiematrix_one_prompt_after_another():
+    akad = library().get("akad-casuistiek")
+    prompts = akad.step("ideeen-en-tips").prompts
+    assert [p.split(":")[0] for p in prompts] == [
+        "Eerst de cliënt zelf", "Dan het netwerk", "Dan het informeel georganiseerde aanbod", "Als laatste het formele aanbod"]
+    run = Run.of("akad-casuistiek", PEOPLE, "Anna")
+    run.cmd("start")
+    while run.state.step.id != "ideeen-en-tips":
+        run.cmd("next_step")
+    while run.state.round.turn:
+        run.cmd("pass")  # the round of one tip each; then the free talk over the matrix
+    assert said(run)[-1].endswith(prompts[0])
+    mark = len(run.effects)
+    run.wait(60, tick_every=1)
+    assert said(run, mark) == []  # nothing in between: the talk goes on
+    run.wait(200, tick_every=1)
+    assert said(run, mark) == [prompts[1]]  # a share of the time later, the next column
+    run.cmd("next_turn", source="voice")  # "volgende": the procesbegeleider moves on at once
+    assert said(run, mark)[-1] == prompts[2]
+    run.cmd("next_turn")
+    assert said(run, mark)[-1] == prompts[3]
+    run.cmd("next_turn")
+    assert run.rejected() == "In deze stap is er geen beurtronde; zeg 'volgende stap' om door te gaan."

@@ -23,7 +23,7 @@ def vosk_final(text: str, start: float = 0.5, word: float = 0.3, conf: float = 1
 
 
 ALL = [(p, kind) for kind, spec in tomllib.loads(DEFAULT_TABLE.read_text())["commands"].items()
-       for p in spec["phrases"]]
+       for p in [*spec.get("phrases", ()), *spec.get("phrase_args", {})]]
 
 
 @pytest.mark.parametrize("phrase,kind", ALL)
@@ -48,9 +48,28 @@ def test_the_brief_phrases_are_all_there():
         "dit is mijn volgende stap": "mark_outcome", "mijn volgende stap": "mark_outcome",
         "ja": "answer", "nee": "answer",
         "waarom doen we dit": "explain", "uitleg": "explain", "wat is de bedoeling": "explain",
+        "warm": "rate", "neutraal": "rate", "koud": "rate", "een punten": "choose_inbrenger",
+        **{w: "choose_inbrenger" for n in ("twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien")
+           for w in (n, f"{n} punten")},
     }
     assert {p: e.kind for p, e in table.entries.items()} == expected
     assert table.phrases == sorted(expected)
+
+
+@pytest.mark.parametrize("heard, args", [
+    ("warm", {"rating": "W"}), ("Neutraal.", {"rating": "N"}), ("Koud!", {"rating": "K"}), ("Warme.", {"rating": "W"}),
+    ("acht", {"score": 8}), ("8", {"score": 8}), ("Acht punten.", {"score": 8}), ("10", {"score": 10}),
+    ("drie punten", {"score": 3}), ("1 punt", {"score": 1}), ("Eén punt.", {"score": 1}),
+])
+def test_a_phrase_carries_its_own_argument(heard, args):
+    """W/N/K and a topic's score: one kind, the argument by the phrase, as Vosk or Whisper writes it."""
+    decision = CommandSpotter().judge(heard)
+    assert decision.accepted, decision
+    assert {k: v for k, v in decision.command().args.items() if k != "spoken"} == args
+
+
+def test_a_bare_een_is_no_score():
+    assert not CommandSpotter().judge("een").accepted
 
 
 def test_extend_carries_its_seconds():
@@ -111,6 +130,10 @@ def test_fillers_around_a_command_are_ignored():
     "wat moeten we doen met de planning",
     "nog een minuut of tien",
     "ik heb een tip voor jou",
+    "die vraag vind ik warm",
+    "koud is het hier",
+    "mijn onderwerp krijgt een acht",
+    "ik geef het acht punten",
 ])
 def test_a_phrase_inside_a_sentence_is_not_a_command(text):
     decision = spotter.judge(vosk_final(text))

@@ -159,6 +159,18 @@ def test_the_terugkoppeling_step_shows_the_groups_previous_tips(client, service,
     akad = service.create("akad-casuistiek", PEOPLE, "Bram")
     page = text(client.get(f"/bijeenkomsten/{akad}"))
     assert "Vorige keer" in page and "Begin met een kleine pilot met de enthousiastelingen" in page
+    # And it is said: the terugkoppeling step names last time's inbrenger, the hulpvraag and the tips.
+    said = service.command(akad, "start")["view"]["last_say"]
+    assert ("Vorige keer bracht Anna een casus in, met de hulpvraag: Hoe krijg ik mijn team mee in de nieuwe "
+            "werkwijze. Anna kreeg drie tips en ideeën: Begin met een kleine pilot met de enthousiastelingen; "
+            "Vraag het team zelf om een voorstel; Plan na twee weken een evaluatie. Anna, wat heb je ermee gedaan?"
+            ) in said
+    # Kept with the meeting: a reload (a replay of the log) says the same.
+    from facilitator.service import MeetingService
+
+    again = MeetingService(service.store.data_dir, service.library)
+    assert again.view(akad)["step"]["id"] == "terugkoppeling"
+    assert again._get(akad).state.setup.previous == service._get(akad).state.setup.previous
 
 
 # -- review ----------------------------------------------------------------------
