@@ -23,15 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the 
 import room_audio  # noqa: E402
 
 RATE = 16000
-# The room's noise comes from tests/room_audio.py (FLOOR_DBFS unless a Script states another):
-# Script(white=None). NOISE_FLOOR, when a test sets it, is the sigma of plain white noise in the
-# pauses instead (tests/e2e/test_room_noise.py measures the VAD with it).
-NOISE_FLOOR: Optional[float] = None
-# What a bare Script() still puts in its pauses: white noise of sigma 8, about -72 dBFS, far
-# quieter than a room. The live test (test_live_serve.py) builds its recordings so; at a room's
-# -60 or -65 dBFS the live path takes a lone spoken pass for content (the VAD-in-noise bug that
-# test_room_noise.py documents), so it moves onto the room floor when that bug is fixed.
-LEGACY_WHITE = 8.0
+# The room's noise comes from tests/room_audio.py: every Script lays its floor (FLOOR_DBFS, about
+# -60 dBFS, a quiet meeting room) under the whole recording. A test that measures the VAD against a
+# noise of its own says so: Script(white=sigma) puts plain white noise of that sigma in the pauses
+# instead (tests/e2e/test_room_noise.py, which then mixes a stated floor over it with sox).
 PEOPLE = ["Anna", "Ben", "Carla", "Dirk", "Eva"]  # Anna is the inbrenger; the others are coaches
 
 NEXT_TURN = "감사 합니다"
@@ -130,7 +125,7 @@ class Script:
     marks: dict[str, float] = field(default_factory=dict)
     rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(7))
     floor_dbfs: float = room_audio.FLOOR_DBFS
-    white: Optional[float] = LEGACY_WHITE  # None: the room's noise floor (see NOISE_FLOOR)
+    white: Optional[float] = None  # None: the room's noise floor; a sigma: white noise in the pauses only
 
     def say(self, who: str, text: str, cache_dir: Path, command: Optional[str] = None, gap: float = 1.5,
             heard_as: Optional[str] = None) -> Line:
@@ -145,10 +140,8 @@ class Script:
     def quiet(self, seconds: float) -> None:
         # The pauses are dry here; pcm() lays the room's noise floor under the whole recording.
         n = int(round(seconds * RATE))
-        white = NOISE_FLOOR if NOISE_FLOOR is not None else self.white
-        if white is not None:
-            self.white = white
-            self.chunks.append(self.rng.normal(0.0, white, n).astype("<i2"))
+        if self.white is not None:
+            self.chunks.append(self.rng.normal(0.0, self.white, n).astype("<i2"))
         else:
             self.chunks.append(np.zeros(n, dtype="<i2"))
         self.t += n / RATE
@@ -202,7 +195,7 @@ SILENCE_SECONDS = 180.0
 def case_clinic(cache_dir: Path) -> Script:
     """The scripted meeting, in a room at FLOOR_DBFS. Marks name where each step is expected to begin
     (at a command's end)."""
-    s = Script(white=None)
+    s = Script()
     s.quiet(1.0)
     # rollen: the inbrenger moves on at once.
     s.say("Anna", NEXT_STEP, cache_dir, command="next_step", gap=2.0, heard_as="groep")

@@ -17,8 +17,10 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -64,12 +66,25 @@ def cpu_hog():
     assert all(p.returncode is not None for p in procs)
 
 
-def spoken(tmp: Path, name: str, lines: list[tuple[str, float]]) -> tuple[Path, float]:
+def spoken(tmp: Path, name: str, lines: list[tuple[Optional[str], float]]) -> tuple[Path, float, float]:
+    """A recording in a room (its -60 dBFS floor under all of it); a line without text is a cough.
+    Returns the file, its length, and where its last spoken line ends."""
     s = E.Script()
     s.quiet(LEAD)
     for text, gap in lines:
-        s.say("x", text, tmp / "speech", gap=gap)
-    return s.write(tmp / f"{name}.wav"), s.t
+        if text is None:
+            s.cough(gap=gap)
+        else:
+            s.say("x", text, tmp / "speech", gap=gap)
+    return s.write(tmp / f"{name}.wav"), s.t, s.lines[-1].end
+
+
+def note_timing(**figures) -> None:
+    """benchmarks/e2e_live_failures.py asks each run for its figures (LIVE_TEST_TIMINGS: a file)."""
+    path = os.environ.get("LIVE_TEST_TIMINGS")
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(figures) + "\n")
 
 
 class Serve:
@@ -150,16 +165,18 @@ def next_and_pass_by_voice(mic, ear, browser, model: Path, commands: Path, tmp: 
         wait_until(lambda: serve.view()["mode"] == "voice", 90, what=lambda: f"the service listening ({serve.view()})")
         ear.wait_quiet(after=0, quiet=QUIET, timeout=120)  # the step's cue and Ben's turn call
 
-        wav, seconds = spoken(tmp, "ben", [(E.SENTENCES[5], 1.2), (E.NEXT_TURN, 3.0)])
+        wav, seconds, said = spoken(tmp, "ben", [(E.SENTENCES[5], 1.5), (E.NEXT_TURN, 3.0)])
         before = ear.sounds
-        first = mic.play(wav)
+        first, played = mic.play(wav), time.monotonic()
         wait_until(lambda: who() == "Carla", seconds + HEARD, what="Carla's turn after Ben's spoken 'next'")
+        note_timing(command="next_turn", latency=round(time.monotonic() - played - said, 2))
         assert first.wait(timeout=20) == 0
         ear.wait_quiet(after=before, quiet=QUIET, timeout=60)  # "Carla, ..." has been said
 
-        wav, seconds = spoken(tmp, "carla", [(E.PASS, 3.0)])
-        second = mic.play(wav)
+        wav, seconds, said = spoken(tmp, "carla", [(None, 1.5), (E.PASS, 3.0)])  # a cough, then she passes
+        second, played = mic.play(wav), time.monotonic()
         wait_until(lambda: who() == "Dirk", seconds + HEARD, what="Dirk's turn after Carla's spoken pass")
+        note_timing(command="pass", latency=round(time.monotonic() - played - said, 2))
         assert second.wait(timeout=20) == 0
         assert browser.find_element(By.ID, "turn-passed").text == "Carla"
         assert serve.view()["passes"] == {"Carla": 1}
@@ -168,6 +185,7 @@ def next_and_pass_by_voice(mic, ear, browser, model: Path, commands: Path, tmp: 
         heard = serve.heard()
     finally:
         err = serve.stop()
+        note_timing(voice=next((ln for ln in err.splitlines() if "voice room stopped" in ln), None))
     if failure is not None:
         raise AssertionError(f"{failure}\n--- what the meeting heard ---\n{heard}\n"
                              f"--- the server's log ---\n{err[-8000:]}") from failure

@@ -23,15 +23,13 @@ def kinds_heard(wav, commands_file, model_path) -> list[str]:
 
 
 def sentences_then_next(tmp_path, e2e_dir, noise: float, gap: float = 1.0):
-    s = E.Script()
-    saved, E.NOISE_FLOOR = E.NOISE_FLOOR, noise
-    try:
-        s.quiet(2.0)
-        for i in range(3):
-            s.say("Ben", E.SENTENCES[5 + i], e2e_dir / "speech", gap=gap)
-            s.say("Ben", E.NEXT_TURN, e2e_dir / "speech", command="next_turn", gap=3.0)
-    finally:
-        E.NOISE_FLOOR = saved
+    """Three sentences, each followed by "next", with white noise of sigma `noise` in the pauses
+    (8: about -72 dBFS, the faint bed a stated floor is mixed over; 30: about -61 dBFS)."""
+    s = E.Script(white=noise)
+    s.quiet(2.0)
+    for i in range(3):
+        s.say("Ben", E.SENTENCES[5 + i], e2e_dir / "speech", gap=gap)
+        s.say("Ben", E.NEXT_TURN, e2e_dir / "speech", command="next_turn", gap=3.0)
     return s.write(tmp_path / f"noise-{noise:.0f}-{gap}.wav")
 
 
@@ -54,7 +52,7 @@ def test_next_after_a_sentence_in_steady_noise(tmp_path, e2e_dir, commands_file,
 
 
 def test_two_passes_one_second_apart_in_noise(tmp_path, e2e_dir, commands_file, ko_model_path):
-    s = E.Script()
+    s = E.Script(white=8.0)  # the stated floor is the -55 dBFS mixed in below
     s.quiet(2.0)
     s.say("Ben", E.SENTENCES[5], e2e_dir / "speech", gap=1.5)
     s.say("Ben", E.NEXT_TURN, e2e_dir / "speech", command="next_turn", gap=1.5)
