@@ -309,6 +309,9 @@ class VoiceRoom:
         """What the room heard, as counts and reasons (never words: nothing said is logged)."""
         listener = self._listener
         stats = dict(listener.stats) if listener is not None else {}
+        source_stats = getattr(getattr(listener, "source", None), "stats", None)
+        if isinstance(source_stats, dict):
+            stats.update(source_stats)  # what the microphone lost so far (dropped blocks, overflows)
         reasons: dict[str, int] = {}
         for decision in list(listener.rejected) if listener is not None else []:
             reasons[decision.reason] = reasons.get(decision.reason, 0) + 1

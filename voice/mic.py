@@ -163,13 +163,15 @@ class MicSource:
         self._closer: Optional[threading.Thread] = None
         self.frame_samples = int(SAMPLE_RATE * frame_seconds)
         self._clock = clock
-        self._queue: queue.Queue[tuple[int, bytes]] = queue.Queue(maxsize=queue_frames)
+        self._queue: queue.Queue[tuple[int, bytes, float]] = queue.Queue(maxsize=queue_frames)
         self._captured = 0           # samples the open stream delivered, dropped ones included
         self._stop = threading.Event()
         self._stream = None
         self.dropped_frames = 0     # blocks we dropped because the queue was full
         self.driver_overflows = 0   # blocks PortAudio itself reported as overflowed
         self.reconnects = 0
+        self.lag = 0.0              # s the newest frame handed on was behind the clock (recognition behind)
+        self.max_lag = 0.0
         self.info: Optional[DeviceInfo] = None
         # Resolve now so a missing PortAudio or microphone fails here, with its sentence.
         self.info = resolve_input_device(device)
@@ -181,7 +183,8 @@ class MicSource:
             self.driver_overflows += 1
         position, self._captured = self._captured, self._captured + frames
         try:
-            self._queue.put_nowait((position, bytes(indata)))
+            # When it arrived, on the monotonic clock (no lock): how long it then waits is the lag.
+            self._queue.put_nowait((position, bytes(indata), time.monotonic()))
         except queue.Full:
             self.dropped_frames += 1
 
@@ -229,9 +232,10 @@ class MicSource:
     @property
     def stats(self) -> dict:
         return {"dropped_frames": self.dropped_frames, "driver_overflows": self.driver_overflows,
-                "reconnects": self.reconnects}
+                "reconnects": self.reconnects, "lag": round(self.lag, 2), "max_lag": round(self.max_lag, 2),
+                "backlog": self._queue.qsize()}
 
-    def _wait_block(self, timeout: float) -> Optional[tuple[int, bytes]]:
+    def _wait_block(self, timeout: float) -> Optional[tuple[int, bytes, float]]:
         deadline = time.monotonic() + timeout
         while not self._stop.is_set():
             left = deadline - time.monotonic()
@@ -268,16 +272,23 @@ class MicSource:
                         break
                     self.reconnects += 1
                     # Re-anchor below: the gap really passed on the meeting clock.
-                    position, block = item
+                    position, block, _ = item
                     last_end = anchor + samples / SAMPLE_RATE if anchor is not None else float("-inf")
                     anchor = max(self._clock() - (position + len(block) // SAMPLE_WIDTH) / SAMPLE_RATE, last_end)
                     yield DeviceEvent("mic_restored", self.info.name if self.info else "")
-                position, block = item
+                position, block, arrived = item
                 if anchor is None:
                     # Stream time starts when sound starts arriving, not when the stream was asked for.
                     anchor = self._clock() - (position + len(block) // SAMPLE_WIDTH) / SAMPLE_RATE
-                yield AudioFrame(block, anchor + position / SAMPLE_RATE)
+                frame = AudioFrame(block, anchor + position / SAMPLE_RATE)
+                self.lag = time.monotonic() - arrived
+                self.max_lag = max(self.max_lag, self.lag)
+                yield frame
                 samples = position + len(block) // SAMPLE_WIDTH
+                if self.lag > 3.0 and time.monotonic() >= next_report:
+                    log.warning("recognition is %.1f s behind the microphone (%d blocks waiting)", self.lag,
+                                self._queue.qsize())
+                    next_report = time.monotonic() + 10.0
                 if self.dropped_frames > reported_drops and time.monotonic() >= next_report:
                     # Once, then at most every 10 s: a flood of warnings would make falling behind worse.
                     log.warning("recognition falls behind the microphone: %d blocks dropped so far",
@@ -287,7 +298,7 @@ class MicSource:
         finally:
             self._close_stream()
 
-    def _reconnect(self) -> Optional[tuple[int, bytes]]:
+    def _reconnect(self) -> Optional[tuple[int, bytes, float]]:
         """Reopen until a new block arrives (returned) or we are closed (None)."""
         while not self._stop.is_set():
             # Drain stale blocks so "restored" means new audio arrived.
