@@ -4,7 +4,7 @@
 
 Prints: word error rate per human Dutch clip and overall; command recall and false commands on a
 generated Dutch set (12 phrases twice each, several espeak-ng voices, interleaved with sentences that
-contain command words, three steady noise levels); command end -> decision (the cue starts then) and
+contain command words, then short replies such as "Pas op.", three steady noise levels); command end -> decision (the cue starts then) and
 Whisper's line lag behind the end of its segment, p50/p95; RSS with both models loaded; replay speed
 of a meeting with long quiet stretches (Vosk is fed only speech).
 """
@@ -33,6 +33,9 @@ PHRASES = [("ik pas", "pass"), ("pas", "pass"), ("volgende", "next_turn"), ("ik 
 SENTENCES = ["Ik pas dat vaak toe in mijn eigen werk.", "De volgende stap is dat we met het team gaan praten.",
              "Daar wil ik graag nog een minuut over nadenken.", "Ik ben klaar met de voorbereiding van de casus.",
              "Kun je dat verder uitleggen aan de groep?", "Een goede tip is om eerst te luisteren."]
+# Short replies with or without a command word: none of them is a command.
+REPLIES = ["Dat klopt.", "Pas op.", "Volgende week.", "Precies.", "Mooi zo.", "Tijd voor koffie.", "Goed idee.",
+           "Ik pas dat toe."]
 NOISE = (-70.0, -60.0, -55.0)
 
 
@@ -66,50 +69,63 @@ def command_set(quick: bool):
             parts += [espeak_nl(SENTENCES[(i + rep) % len(SENTENCES)], voice, d), 1.5,
                       espeak_nl(phrase, voice, d), 1.8]
             expected.append(kind)
+    for i, reply in enumerate(REPLIES[:4] if quick else REPLIES):
+        parts += [espeak_nl(reply, VOICES[i % len(VOICES)], d), 1.8]
     return parts, expected
 
 
 def command_figures(whisper, quick: bool) -> None:
     parts, expected = command_set(quick)
-    lags, decide = [], []
-    decode = whisper.decode
-    score = whisper.score_phrases
+    decide, lines_all = [], []
+    decode, spot = whisper.decode, whisper.spot
+    timings: list[tuple[str, bytes, float]] = []   # (what, the segment's audio, seconds)
 
-    def timed_decode(pcm, start=0.0):
-        t0 = time.perf_counter()
-        try:
-            return decode(pcm, start)
-        finally:
-            lags.append([start, time.perf_counter() - t0])
+    def timed(what, fn):
+        def run(pcm, *args):
+            t0 = time.perf_counter()
+            try:
+                return fn(pcm, *args)
+            finally:
+                timings.append((what, pcm, time.perf_counter() - t0))
+        return run
 
-    def timed_score(pcm, phrases):
-        t0 = time.perf_counter()
-        try:
-            return score(pcm, phrases)
-        finally:
-            lags[-1][1] += time.perf_counter() - t0  # the same segment's decision waited for it
-
-    whisper.decode, whisper.score_phrases = timed_decode, timed_score
+    whisper.decode, whisper.spot = timed("decode", decode), timed("spot", spot)
     try:
         for dbfs in NOISE[:1] if quick else NOISE:
             pcm, spans = room(parts, floor_dbfs=dbfs)
-            lags.clear()
+            timings.clear()
             listener = Listener(frames_from_pcm(pcm), None, whisper=whisper, wait_for_whisper=True)
             heard = list(listener)
             kinds = [h.event.kind for h in heard if isinstance(h.event, Command)]
             hits = sum(min(kinds.count(k), expected.count(k)) for k in set(kinds))
-            # Speech parts alternate sentence, command: which one a segment (after its pre-roll) lies in.
-            def part(start: float) -> int:
-                return next((i for i, (s0, s1) in enumerate(spans) if s0 - 0.1 <= start + 0.3 <= s1), -1)
-            decide += [0.3 + lag for start, lag in lags if part(start) % 2 == 1]  # hangover + Whisper, 2 cores
-            lines = [lag for start, lag in lags if part(start) % 2 == 0]
+
+            # A segment's audio is a slice of the stream: where it lies says which part it is
+            # (parts alternate sentence, command; the segment starts 0.3 s of pre-roll early).
+            def part(seg: bytes) -> int:
+                start = pcm.find(seg) / 32000 + 0.3
+                return next((i for i, (s0, s1) in enumerate(spans) if s0 - 0.1 <= start <= s1), -1)
+
+            per_segment: dict[bytes, list] = {}
+            for what, seg, seconds in timings:
+                entry = per_segment.setdefault(seg, [part(seg), 0.0, False])
+                entry[1] += seconds
+                entry[2] = entry[2] or what == "decode"
+            # A command is heard when its segment is scored and not decoded: its cue starts then.
+            pairs = 2 * len(expected)  # then the short replies
+            cmd = [0.3 + t for i, t, decoded in per_segment.values() if i < pairs and i % 2 == 1 and not decoded]
+            lines = [t for i, t, decoded in per_segment.values() if i < pairs and i % 2 == 0]
+            decide += cmd
+            lines_all += lines
             print(f"  whisper  noise {dbfs:4.0f} dBFS: recall {hits}/{len(expected)} ({hits / len(expected):.0%}), "
                   f"false commands {len(kinds) - hits}, scored {listener.stats['scored']} segments; "
-                  f"line lag p50 {percentile(lines, 50):.2f} s p95 {percentile(lines, 95):.2f} s")
+                  f"line lag p50 {percentile(lines, 50):.2f} s p95 {percentile(lines, 95):.2f} s; "
+                  f"load {os.getloadavg()[0]:.1f}")
     finally:
-        whisper.decode, whisper.score_phrases = decode, score
+        whisper.decode, whisper.spot = decode, spot
     print(f"  whisper  command end -> cue: p50 {percentile(decide, 50):.2f} s, p95 {percentile(decide, 95):.2f} s "
-          "(0.3 s hangover + decode; wall clock on this machine)")
+          "(0.3 s hangover + scoring; wall clock on this machine)")
+    print(f"  whisper  line lag (all levels): p50 {percentile(lines_all, 50):.2f} s, "
+          f"p95 {percentile(lines_all, 95):.2f} s")
 
 
 def vosk_figures() -> None:

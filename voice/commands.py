@@ -71,6 +71,9 @@ class CommandTable:
         raw = dict(data.get("settings", {}))
         raw["fillers"] = frozenset(normalize(f) for f in raw.get("fillers", ()))
         raw["variants"] = {normalize(k): normalize(v) for k, v in dict(raw.get("variants", {})).items()}
+        # Older tables have act_on_partials: the Listener now always decides when voice activity
+        # ends (the recognizers are flushed then), so the setting has nothing left to switch.
+        raw.pop("act_on_partials", None)
         unknown = set(raw) - set(Settings.__dataclass_fields__)
         if unknown:
             raise ValueError(f"{source}: unknown setting(s) {sorted(unknown)}")

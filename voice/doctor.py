@@ -104,8 +104,9 @@ def check_whisper(whisper_path: Optional[os.PathLike | str] = None) -> Check:
     path = resolve_whisper_path(whisper_path, allow_pypi=False)
     if path is None:
         if pypi_base_installed():
-            return Check("Whisper-model", True, "alleen het testmodel uit de Python-pakketten (gebruik --engine "
-                         f"whisper), of haal het op met `facilitator models download {DEFAULT_WHISPER}`")
+            return Check("Whisper-model", True, "het testmodel uit de Python-pakketten (auto gebruikt het zonder "
+                         "Vosk-model of naast een Nederlands Vosk-model), of haal het op met "
+                         f"`facilitator models download {DEFAULT_WHISPER}`")
         return Check("Whisper-model", False, "Geen Whisper-model: Vosk alleen geeft de tekst; haal het op met "
                      f"`facilitator models download {DEFAULT_WHISPER}` voor betere Nederlandse regels.")
     problems = whisper_problems(path)

@@ -41,17 +41,12 @@ from voice.errors import VoiceError
 from voice.gate import Gate
 from voice.segmenter import Segment, Segmenter
 from voice.vad import VoiceActivity
-from voice.whisper import WhisperRecognizer, WhisperWorker
+from voice.whisper import WhisperRecognizer, WhisperWorker, split_by_lines
+from voice.whisper_spot import Spot, decide
 
 log = logging.getLogger(__name__)
 
 VoiceEvent = Union[SpeechActivity, Utterance, Command, DeviceEvent]
-
-# Scoring our phrases on a short segment's audio (Whisper's align): the best phrase must be
-# likely on its own and far more likely than the next one (measured: a spoken command scores
-# 0.1-0.3 and its runner-up 20x less; a Dutch sentence scores below 0.002 for every phrase).
-SCORE_ACCEPT = 0.05
-SCORE_MARGIN = 5.0
 
 
 @dataclass(frozen=True)
@@ -235,9 +230,13 @@ class Listener:
         self._held, self._held_grammar = [], []
         released, self._released = self._released, False
         if self.whisper_only:
-            # Whisper's text decides; it comes from the worker, in order.
+            # Whisper's text decides; it comes from the worker, in order. A segment short enough to
+            # be a command is first scored against our phrases (cheap: voice.whisper_spot); its text
+            # is decoded only when it is no command.
             assert self._worker is not None
-            self._worker.submit(seg, bytes(seg.pcm), seg.audio_start, block=True)
+            short = seg.length <= self.table.settings.max_seconds and not seg.cut and not seg.piece
+            self._worker.submit(seg, bytes(seg.pcm), seg.audio_start, block=True,
+                                phrases=self.table.phrases if short else ())
             if self.wait_for_whisper:
                 yield from self._whisper_results(wait=True)
             return
@@ -249,7 +248,7 @@ class Listener:
         if self._worker is not None and self._lines_sent:
             # Both engines: Whisper gives this segment's line its text a moment later. Live, a full
             # queue means the machine is behind: the line keeps Vosk's text.
-            key = (seg, tuple(u.id for u in finals))
+            key = (seg, tuple((u.id, u.start, u.end) for u in finals if u.id))
             if not self._worker.submit(key, bytes(seg.pcm), seg.audio_start, block=self.wait_for_whisper):
                 self.stats["whisper_dropped"] += 1
             elif self.wait_for_whisper:
@@ -258,14 +257,15 @@ class Listener:
     def _whisper_results(self, wait: bool) -> Iterator[Heard]:
         assert self._worker is not None
         for job, utt in self._worker.results(wait=wait):
-            if isinstance(job.key, Segment):
+            if isinstance(job.key, Segment) and job.phrases:
+                yield from self._whisper_spotted(job.key, utt)
+            elif isinstance(job.key, Segment):
                 yield from self._whisper_decided(job.key, utt)
             elif utt is not None:
-                seg, ids = job.key
-                if ids:
-                    # The Vosk line(s) of this segment get Whisper's text under the first line's id.
+                # Each Vosk line of this segment gets Whisper's words of its own stretch, under its id.
+                for line in split_by_lines(utt, job.key[1]):
                     self.stats["whisper_lines"] += 1
-                    yield Heard(self._now, replace(utt, id=ids[0]))
+                    yield Heard(self._now, line)
             if wait:
                 break
 
@@ -277,29 +277,23 @@ class Listener:
             return
         decision = self.spotter.judge(utt, segment=(seg.start, seg.end),
                                       min_confidence=self.table.settings.whisper_min_confidence)
-        if not decision.accepted and not seg.cut and self._worth_scoring(seg, utt):
-            decision = self._score(seg, decision)
         yield from self._conclude(seg, decision, [utt])
 
-    def _worth_scoring(self, seg: Segment, utt: Utterance) -> bool:
-        s = self.table.settings
-        return seg.length <= s.max_seconds and len(utt.words) <= 3 and self.whisper is not None
-
-    def _score(self, seg: Segment, plain: Decision) -> Decision:
-        """Plain decoding missed: how likely is each of our phrases on this audio?"""
-        assert self.whisper is not None
+    def _whisper_spotted(self, seg: Segment, found: Optional[Spot]) -> Iterator[Heard]:
+        """A short segment's phrases scored: a command now, or its text decoded after all."""
+        assert self._worker is not None
         self.stats["scored"] += 1
-        scores = sorted(self.whisper.score_phrases(bytes(seg.pcm), self.table.phrases).items(),
-                        key=lambda kv: -kv[1])
-        (best, p1), p2 = scores[0], (scores[1][1] if len(scores) > 1 else 0.0)
-        # "volgende" scores well on "volgende stap" too (the text stops early): when a longer phrase
-        # that starts with the best one is also likely, the audio does not say which: no command.
-        longer = max((p for ph, p in scores if ph != best and ph.startswith(best + " ")), default=0.0)
-        if p1 >= SCORE_ACCEPT and p1 >= SCORE_MARGIN * p2 and longer < 0.1 * p1:
-            entry = self.table.entries[best]
-            return Decision(True, "ok_scored", kind=entry.kind, phrase=best, start=seg.start, end=seg.end,
-                            confidence=round(p1, 3), args=entry.args)
-        return plain
+        if found is None:
+            return  # too quiet or too short to be speech
+        decision = decide(found, self.spotter, (seg.start, seg.end if seg.end is not None else self._now))
+        if decision.accepted:
+            yield from self._conclude(seg, decision, [])
+            return
+        self.stats["rejected"] += 1
+        self.rejected.append(decision)
+        self._worker.submit(seg, bytes(seg.pcm), seg.audio_start, block=True)
+        if self.wait_for_whisper:
+            yield from self._whisper_results(wait=True)
 
     def _decide(self, seg: Segment, finals: list[Utterance], grammar: list[Utterance]) -> Iterator[Heard]:
         span = (seg.start, seg.end if seg.end is not None else self._now)

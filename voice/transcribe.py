@@ -62,8 +62,12 @@ def load_engines(engine: str = "auto", model_path: Optional[os.PathLike | str] =
             out.notices.append(err.message)
     if engine in ("auto", "whisper"):
         explicit = whisper_path or (model_path if engine == "whisper" else None)
+        # The PyPI-packaged base model is Dutch Whisper: `auto` uses it alone, or beside a Dutch
+        # Vosk model; beside a Vosk model of another language (the Korean test model) its Dutch
+        # text would replace lines in that language.
+        pypi_ok = engine == "whisper" or bool(explicit) or out.vosk is None or _dutch(out.vosk)
         try:
-            found = resolve_whisper_path(explicit, allow_pypi=engine == "whisper" or bool(explicit))
+            found = resolve_whisper_path(explicit, allow_pypi=pypi_ok)
             if found is not None or engine == "whisper":
                 out.whisper = WhisperRecognizer(require_whisper_dir(found))
         except VoiceError as err:
@@ -73,6 +77,14 @@ def load_engines(engine: str = "auto", model_path: Optional[os.PathLike | str] =
     if out.vosk is None and out.whisper is None:
         raise VoiceError("model_missing", out.notices[0] if out.notices else "Geen spraakmodel gevonden.")
     return out
+
+
+def _dutch(vosk) -> bool:
+    """A Vosk model known to speak Dutch: one of ours, or a folder named like Vosk's Dutch models."""
+    from voice.models import KNOWN_MODELS
+
+    name = Path(vosk.path).name.lower()
+    return name in KNOWN_MODELS or "-nl-" in name or name.endswith("-nl")
 
 
 def _words(u: Utterance) -> list[dict]:

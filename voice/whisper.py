@@ -3,11 +3,10 @@
 Whisper is not a streaming recognizer: it decodes one finished voice-activity segment at a
 time, on a worker thread of its own (WhisperWorker), never on the thread that reads audio.
 It is known to invent lines on quiet audio or noise ("Ondertiteling door ..."), so a result
-passes several checks before it becomes text (see `_plausible`).
+passes several checks before it becomes text (see `_plausible_text`).
 
-`score_phrases` gives the probability of given texts on a segment's audio (CTranslate2's
-Whisper.align: token probabilities under teacher forcing); the command spotter uses it when
-plain decoding misses a short command.
+`spot` scores our command phrases on a short segment's audio, cheaply (voice.whisper_spot):
+the Listener asks it first for a segment short enough to be a command.
 """
 
 from __future__ import annotations
@@ -19,13 +18,16 @@ import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Union
 
 import numpy as np
 
 from facilitator.events import Utterance, Word
 from voice.audio import SAMPLE_RATE
 from voice.errors import VoiceError
+
+if TYPE_CHECKING:
+    from voice.whisper_spot import Spot
 
 log = logging.getLogger(__name__)
 
@@ -81,65 +83,90 @@ class WhisperRecognizer:
         self._lock = threading.Lock()
 
     def decode(self, pcm: bytes, start: float = 0.0) -> Optional[Utterance]:
-        """The Dutch text of one segment (16 kHz mono int16) placed at stream time `start`, or None."""
+        """The Dutch text of one segment (16 kHz mono int16) placed at stream time `start`, or None.
+
+        One pass over a window as long as the segment plus padding (not faster-whisper's 30 s: the
+        encoder's cost grows with its input), beam search without temperature fallback, then the
+        words' times from CTranslate2's alignment on the same encoding."""
+        import ctranslate2
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_compression_ratio, get_suppressed_tokens
+
+        from voice.whisper_spot import window
+
+        audio = pcm_to_float(pcm)
+        if audio.size < SAMPLE_RATE // 10 or level_dbfs(audio) < MIN_LEVEL_DBFS:
+            return None
+        m = self.model
+        tok = Tokenizer(m.hf_tokenizer, True, task="transcribe", language=LANGUAGE)
+        prompt = list(tok.sot_sequence) + [tok.no_timestamps]
+        with self._lock:
+            # In a tight window a sentence comes out twice ("De volgende stap ... De volgende stap ..."):
+            # twice the speech, and 10 s at least, reads as well as 30 s (measured) at a fraction of the cost.
+            features, frames = window(m.feature_extractor(audio), min_frames=1000, stretch=2)
+            encoded = m.model.encode(ctranslate2.StorageView.from_array(features))
+            r = m.model.generate(encoded, [prompt], beam_size=self.beam_size, max_length=len(prompt) + 220,
+                                 return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+                                 suppress_tokens=get_suppressed_tokens(tok, [-1]))[0]
+            tokens = [t for t in r.sequences_ids[0] if t < tok.eot]
+            text = tok.decode(tokens).strip()
+            avg_logprob = float(r.scores[0])  # length-normalised, as faster-whisper's avg_logprob
+            if not tokens or not _plausible_text(text, avg_logprob, float(r.no_speech_prob),
+                                                  get_compression_ratio(text)):
+                return None
+            aligned = m.find_alignment(tok, [tokens], encoded, frames)[0]
+        words = [Word(w["word"].strip(), round(start + float(w["start"]), 3), round(start + float(w["end"]), 3),
+                      round(float(w["probability"]), 3)) for w in aligned if w["word"].strip()]
+        if not words:
+            return None
+        conf = round(sum(w.conf for w in words) / len(words), 3)
+        return Utterance(text=text, start=words[0].start, end=words[-1].end, final=True, words=tuple(words),
+                         confidence=conf, id=f"w{start:.3f}")
+
+    def spot(self, pcm: bytes, phrases: Iterable[str]) -> Optional["Spot"]:
+        """Our phrases scored on one short segment's audio (see voice.whisper_spot)."""
+        from voice.whisper_spot import spot
+
         audio = pcm_to_float(pcm)
         if audio.size < SAMPLE_RATE // 10 or level_dbfs(audio) < MIN_LEVEL_DBFS:
             return None
         with self._lock:
-            segments, _info = self.model.transcribe(
-                audio, language=LANGUAGE, beam_size=self.beam_size, temperature=(0.0,),
-                word_timestamps=True, vad_filter=False, condition_on_previous_text=False,
-                no_speech_threshold=MAX_NO_SPEECH, log_prob_threshold=MIN_AVG_LOGPROB,
-                compression_ratio_threshold=MAX_COMPRESSION)
-            segments = list(segments)
-        words: list[Word] = []
-        texts: list[str] = []
-        for seg in segments:
-            if not _plausible(seg):
-                continue
-            texts.append(seg.text.strip())
-            for w in seg.words or ():
-                word = w.word.strip()
-                if word:
-                    words.append(Word(word, round(start + w.start, 3), round(start + w.end, 3),
-                                      round(float(w.probability), 3)))
-        text = " ".join(t for t in texts if t).strip()
-        if not text or not words:
-            return None
-        conf = round(sum(w.conf for w in words) / len(words), 3)
-        s, e = words[0].start, words[-1].end
-        return Utterance(text=text, start=s, end=e, final=True, words=tuple(words), confidence=conf,
-                         id=f"w{start:.3f}")
-
-    def score_phrases(self, pcm: bytes, phrases: Iterable[str]) -> dict[str, float]:
-        """For each phrase, the mean token probability of saying it on this audio (0..1)."""
-        from faster_whisper.tokenizer import Tokenizer
-
-        audio = pcm_to_float(pcm)
-        m = self.model
-        with self._lock:
-            features = m.feature_extractor(audio)
-            num_frames = features.shape[-1]
-            # The encoder always takes 30 s of features: pad like faster-whisper does.
-            padded = np.zeros((features.shape[0], m.feature_extractor.nb_max_frames), dtype=features.dtype)
-            padded[:, :min(num_frames, padded.shape[1])] = features[:, :padded.shape[1]]
-            encoded = m.encode(padded)
-            tok = Tokenizer(m.hf_tokenizer, True, task="transcribe", language=LANGUAGE)
-            scores = {}
-            for phrase in phrases:
-                tokens = tok.encode(" " + phrase)
-                result = m.model.align(encoded, tok.sot_sequence, [tokens], num_frames)[0]
-                probs = np.asarray(result.text_token_probs, dtype=np.float64)
-                scores[phrase] = float(np.exp(np.mean(np.log(np.maximum(probs, 1e-9))))) if probs.size else 0.0
-        return scores
+            return spot(self.model, audio, phrases)
 
 
-def _plausible(seg) -> bool:
-    if seg.no_speech_prob > MAX_NO_SPEECH and seg.avg_logprob < MIN_AVG_LOGPROB:
+def split_by_lines(utt: Utterance, lines: Iterable[tuple[str, float, float]]) -> list[Utterance]:
+    """Whisper's words of one segment shared out over that segment's Vosk lines (id, start, end):
+    each word goes to the line its middle falls in, the borders lying halfway between two lines.
+    A line that gets no word keeps its Vosk text (it is left out of the answer)."""
+    lines = sorted(lines, key=lambda line: line[1])
+    if not lines:
+        return []
+    cuts = [(a[2] + b[1]) / 2 for a, b in zip(lines, lines[1:])]
+    shares: list[list[Word]] = [[] for _ in lines]
+    for w in utt.words:
+        mid = (w.start + w.end) / 2
+        shares[sum(1 for c in cuts if mid >= c)].append(w)
+    out = []
+    for (line_id, _s, _e), ws in zip(lines, shares):
+        if not ws:
+            continue
+        conf = round(sum(w.conf for w in ws) / len(ws), 3)
+        out.append(Utterance(text=_join(ws) if len(lines) > 1 else utt.text, start=ws[0].start, end=ws[-1].end,
+                             final=True, words=tuple(ws), confidence=conf, id=line_id))
+    return out
+
+
+def _join(words: Iterable[Word]) -> str:
+    # Whisper's words carry their own punctuation ("klopt."), so a plain join reads as its text did.
+    return " ".join(w.word for w in words)
+
+
+def _plausible_text(text: str, avg_logprob: float, no_speech_prob: float, compression_ratio: float) -> bool:
+    if no_speech_prob > MAX_NO_SPEECH and avg_logprob < MIN_AVG_LOGPROB:
         return False
-    if seg.avg_logprob < MIN_AVG_LOGPROB - 0.3 or seg.compression_ratio > MAX_COMPRESSION:
+    if avg_logprob < MIN_AVG_LOGPROB - 0.3 or compression_ratio > MAX_COMPRESSION:
         return False
-    low = seg.text.lower()
+    low = text.lower()
     return not any(marker in low for marker in _INVENTED)
 
 
@@ -148,6 +175,7 @@ class Job:
     key: object            # the caller's handle (for example the segment's start)
     pcm: bytes
     start: float
+    phrases: tuple[str, ...] = ()   # given: score these phrases (a Spot) instead of decoding text
 
 
 class WhisperWorker:
@@ -159,18 +187,19 @@ class WhisperWorker:
     """
 
     def __init__(self, recognizer: WhisperRecognizer, *, maxsize: int = 3,
-                 on_result: Optional[Callable[[Job, Optional[Utterance]], None]] = None):
+                 on_result: Optional[Callable[[Job, Union[Utterance, "Spot", None]], None]] = None):
         self.recognizer = recognizer
         self._jobs: "queue.Queue[Optional[Job]]" = queue.Queue(maxsize=maxsize)
-        self._done: "queue.Queue[tuple[Job, Optional[Utterance]]]" = queue.Queue()
+        self._done: "queue.Queue[tuple[Job, Union[Utterance, Spot, None]]]" = queue.Queue()
         self._on_result = on_result
         self.stats = {"submitted": 0, "dropped": 0, "decoded": 0, "failed": 0}
         self._thread = threading.Thread(target=self._run, name="whisper-worker", daemon=True)
         self._thread.start()
 
-    def submit(self, key: object, pcm: bytes, start: float, *, block: bool = False) -> bool:
+    def submit(self, key: object, pcm: bytes, start: float, *, block: bool = False,
+               phrases: Iterable[str] = ()) -> bool:
         try:
-            self._jobs.put(Job(key, pcm, start), block=block)
+            self._jobs.put(Job(key, pcm, start, tuple(phrases)), block=block)
         except queue.Full:
             self.stats["dropped"] += 1
             return False
@@ -180,7 +209,8 @@ class WhisperWorker:
     def pending(self) -> int:
         return self.stats["submitted"] - self.stats["decoded"] - self.stats["failed"]
 
-    def results(self, wait: bool = False, timeout: Optional[float] = None) -> list[tuple[Job, Optional[Utterance]]]:
+    def results(self, wait: bool = False,
+                timeout: Optional[float] = None) -> list[tuple[Job, Union[Utterance, "Spot", None]]]:
         """Finished jobs so far; with `wait`, first block until at least one is there (or none is pending)."""
         out = []
         if wait and self.pending() > 0:
@@ -201,7 +231,8 @@ class WhisperWorker:
                 return
             outcome = "decoded"
             try:
-                utt = self.recognizer.decode(job.pcm, job.start)
+                utt = (self.recognizer.spot(job.pcm, job.phrases) if job.phrases
+                       else self.recognizer.decode(job.pcm, job.start))
             except Exception:  # a bad segment must not end listening
                 log.exception("whisper could not decode a segment")
                 utt, outcome = None, "failed"

@@ -154,8 +154,7 @@ def resolve_whisper_path(explicit: Optional[os.PathLike | str] = None, models_di
                          *, allow_pypi: bool = True) -> Optional[Path]:
     """The Whisper model folder to use, or None when there is none (then Whisper stays off).
 
-    The PyPI halves are a test asset: `--engine auto` does not pick them up by itself (a room with
-    the Korean test model would get Dutch Whisper text), `--engine whisper` does."""
+    `allow_pypi`: also the base model from its PyPI halves (the caller says when: see load_engines)."""
     if explicit:
         return Path(explicit).expanduser()
     env = os.environ.get(ENV_WHISPER_MODEL)

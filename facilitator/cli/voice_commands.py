@@ -140,7 +140,8 @@ def _list_whisper(folder: Path, installed: set[str]) -> None:
             size = f"{f.size} bytes" if f.size is not None else "grootte onbekend"
             click.echo(f"      {f.name}: {size}, sha256 {f.sha256 or 'onbekend (download geweigerd)'}")
     if pypi_base_installed():
-        click.echo(f"  Testmodel {DEFAULT_WHISPER} uit de Python-pakketten gevonden (gebruik --engine whisper).")
+        click.echo(f"  Testmodel {DEFAULT_WHISPER} uit de Python-pakketten gevonden (--engine whisper, of auto zonder "
+                   "Vosk-model of naast een Nederlands Vosk-model).")
 
 
 @models.command("download")

@@ -98,11 +98,13 @@ def test_a_full_queue_drops_work_never_order(whisper, dutch_clips):
 COMMANDS = [("volgende", "next_turn"), ("ik pas", "pass"), ("tip", "tip"), ("pauze", "pause"),
             ("volgende stap", "next_step"), ("herhaal", "repeat")]
 SENTENCES = ["Ik pas dat vaak toe in mijn eigen werk.", "De volgende stap is dat we met het team gaan praten."]
+REPLIES = ["Pas op.", "Volgende week.", "Dat klopt."]  # short, some with a command word: no command
 
 
 @pytest.fixture(scope="module")
 def spoken_meeting(whisper, tmp_path_factory):
-    """Two espeak-ng voices say every command after a sentence, in a -60 dBFS room with coughs."""
+    """Two espeak-ng voices say every command after a sentence, in a -60 dBFS room with coughs,
+    and short replies that are no command."""
     d = tmp_path_factory.mktemp("nl-speech")
     parts, expected = [1.0], []
     for i, voice in enumerate(VOICES[:2]):
@@ -111,6 +113,8 @@ def spoken_meeting(whisper, tmp_path_factory):
             expected.append(kind)
             if j == 2:
                 parts += [cough(j), 1.5]
+            if j < len(REPLIES):
+                parts += [espeak_nl(REPLIES[j], voice, d), 1.8]
     pcm, spans = room(parts, floor_dbfs=-60.0)
     listener = Listener(frames_from_pcm(pcm), None, whisper=whisper, wait_for_whisper=True)
     return list(listener), expected, listener
