@@ -47,4 +47,4 @@ def test_each_vosk_line_gets_whispers_words_of_its_own_stretch():
 
 def test_an_older_table_with_act_on_partials_still_loads():
     table = CommandTable.from_data({"settings": {"act_on_partials": True}, "commands": {"tip": {"phrases": ["tip"]}}})
-    assert table.lookup("tip").kind == "tip" and not hasattr(table.settings, "act_on_partials")
+    assert table.entries["tip"].kind == "tip" and not hasattr(table.settings, "act_on_partials")
