@@ -44,6 +44,8 @@ CommandKind = Literal[
 ]
 
 COMMAND_KINDS: tuple[str, ...] = CommandKind.__args__  # type: ignore[attr-defined]
+# How a question lands with the inbrenger (`rate`), and the word screens show for it.
+RATINGS: dict[str, str] = {"W": "warm", "N": "neutraal", "K": "koud"}
 # The commands that change the step; a group may leave them to the procesbegeleider.
 STEP_CHANGING: frozenset[str] = frozenset({"next_step", "previous_step", "skip", "finish"})
 

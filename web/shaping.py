@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 from facilitator.clock_text import clock
-from facilitator.events import OUTCOME_TITLES as STEP_OUTCOME_TITLES, TEXT_OUTCOME_KINDS
+from facilitator.events import OUTCOME_TITLES as STEP_OUTCOME_TITLES, RATINGS, TEXT_OUTCOME_KINDS
 from methods import Method, minutes_json, minutes_text
 from methods.model import ITEMS
 
@@ -25,14 +25,14 @@ STATUS_WORDS = {
 LINE_TYPES = ("", "vraag", "compliment", "tip", "advies", "idee", "spiegeling", "reflectie",
               "reactie", "probleemdefinitie", "waardering", "feedback")
 
-RATINGS = {"W": "warm", "N": "neutraal", "K": "koud"}
 
 # How screens head a round's items ("Vragen"), from the words the method files use.
 OUTCOME_TITLES = {kind: plural[:1].upper() + plural[1:] for kind, (_, plural) in ITEMS.items()}
 TEXT_OUTCOMES = tuple((kind, STEP_OUTCOME_TITLES[kind]) for kind in TEXT_OUTCOME_KINDS)
 # The same titles for the live page's scripts, in a data attribute, so they keep no copy
 # (outcomes as pairs: JSON keeps their order only in a list).
-PAGE_TITLES = {"outcomes": list(STEP_OUTCOME_TITLES.items()), "items": OUTCOME_TITLES}
+PAGE_TITLES = {"outcomes": list(STEP_OUTCOME_TITLES.items()), "items": OUTCOME_TITLES, "ratings": RATINGS,
+               "status": STATUS_WORDS}
 
 
 def duration_words(seconds: Optional[float]) -> str:

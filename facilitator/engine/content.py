@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from facilitator.events import TEXT_OUTCOME_KINDS, Command, Effect, OutcomeNoted
+from facilitator.events import RATINGS, TEXT_OUTCOME_KINDS, Command, Effect, OutcomeNoted
 from facilitator.engine import cues, speech
 from facilitator.engine.state import GROUP, Mark, MarkNote, Outcome, State
 
-RATINGS = {"W", "N", "K"}
 # The two columns of the checklists of seed 003: "Doe ik al" and "Wil ik meer gaan doen".
 CHECKLIST_COLUMNS = ("doe_ik_al", "wil_ik_meer")
 

@@ -40,6 +40,15 @@ def test_the_outcome_kinds_are_listed_once():
     assert _hits(r"volgende_stap|Wat was nuttig", ("live-capture.js", "live-transcript.js"), set()) == []
 
 
+def test_ratings_and_status_words_are_served_to_the_scripts():
+    from facilitator.events import RATINGS
+    from web.shaping import PAGE_TITLES, STATUS_WORDS
+
+    assert PAGE_TITLES["ratings"] == RATINGS and PAGE_TITLES["status"] == STATUS_WORDS
+    assert _hits(r"neutraal|klaar om te beginnen", (".js",), set()) == []
+    assert _hits(r"[\"']W[\"']\s*,\s*[\"']N[\"']|\{\s*[\"']W[\"']\s*:", (".py",), {"facilitator/events.py"}) == []
+
+
 def test_the_kinds_and_titles_agree():
     from typing import get_args
 

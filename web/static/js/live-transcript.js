@@ -9,7 +9,7 @@
   var TITLES = served.items;
   var HULPVRAAG = served.outcomes[0][1];
   var TEXT_OUTCOMES = served.outcomes.slice(1);  // the hulpvraag first, then the others in their order
-  var RATINGS = { W: "warm", N: "neutraal", K: "koud" };
+  var RATINGS = served.ratings;
 
   function lineNode(line) {
     var li = el("li", line.type === "notitie" ? "note" : "");

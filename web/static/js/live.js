@@ -16,7 +16,7 @@
   var renderTranscript = tr.renderTranscript, renderOutcomes = tr.renderOutcomes;
   var notices = window.Facilitator.notices, announce = notices.announce, toast = notices.toast;
 
-  var STATUS = { ready: "klaar om te beginnen", running: "bezig", paused: "gepauzeerd", finished: "afgerond" };
+  var STATUS = JSON.parse(root.dataset.titles).status;  // web/shaping.py STATUS_WORDS, served on the page
   var KEYS = {
     // The same keys as the terminal runner (facilitator run), plus the arrows.
     "n": "next_turn", "Enter": "next_turn", "p": "pass", "t": "tip", "h": "repeat", "r": "remaining",
