@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from facilitator.events import Chime, DeviceEvent, Effect, Say
+from facilitator.feeder import Feeder
 from facilitator.notices import notice as notice_text
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ class VoiceRoom:
         self.model = None
         self._listener = None
         self._listening: Optional[threading.Thread] = None  # the listener's thread
+        self._feeder: Optional[Feeder] = None  # hands what it heard to the meeting, so it never waits
         self._gate = Gate()
         self._lock = threading.RLock()
         self.state = VoiceState.STARTING
@@ -240,8 +242,10 @@ class VoiceRoom:
             self._notice("mic", None)
             self._listener = Listener(mic, self.model, whisper=self.whisper, gate=self._gate,
                                       commands=command_table(self.commands_path))
-            self._listening = listen_in_background(self._listener,
-                                                   lambda heard, mid=meeting_id: self._heard(heard.event, mid))
+            if self._feeder is None:
+                self._feeder = Feeder(self._heard)
+            self._listening = listen_in_background(
+                self._listener, lambda heard, mid=meeting_id, feeder=self._feeder: feeder.put(heard.event, mid))
             heard = self.model is not None or self.whisper is not None
             if self.state is not VoiceState.STARTING:  # while starting, the model is not there yet
                 self._enter(VoiceState.LISTENING if heard else VoiceState.MANUAL)
@@ -337,6 +341,8 @@ class VoiceRoom:
             # Let it close the microphone's stream now: a stream still open when the process exits
             # makes PortAudio's exit handler wait for a callback that needs the interpreter (a hang).
             thread.join(timeout=3.0)
+        if self._feeder is not None:
+            self._feeder.close()  # what was heard up to the end still reaches the meeting
         log.info("voice room stopped: %s", report)
         if self.meeting_id:
             self.service.set_listening(self.meeting_id, False)
