@@ -8,6 +8,15 @@ spoke after a fixed 12 s. Moving on three steps by the buttons queues ~70 s of c
 they were spoken at all depended on a race with speech starting (cues before it were lost). Now
 cues wait for speech, cues of steps already left are dropped, and the test waits as people do:
 until the room has heard the facilitator finish (`RoomEar`).
+
+Why it still failed under heavy load (measured by benchmarks/e2e_live_failures.py, load 17-27 on
+2 cores): nothing was lost (no dropped block, no overflow) but recognition fell 10-21 s behind the
+microphone. One thread recognises; transcribing Ben's sentence costs about 0.25 s of CPU per second
+of speech, and a thread that gets a twelfth of a core then needs three times real time, so his
+"next" waited behind it. Lone commands came through in 1-2 s. The listener now only recognises
+(facilitator/feeder.py hands the events to the meeting), and serve runs in a session of its own as
+it does from a terminal: Linux shares CPU between sessions (autogroup) before threads, and the hog
+stands for the other programs of the laptop, which live in the desktop's session, not in serve's.
 """
 
 from __future__ import annotations
@@ -97,9 +106,10 @@ class Serve:
         env = mic.full_env({**env, "FACILITATOR_DATA_DIR": str(data), "PYTHONIOENCODING": "utf-8",
                             "FACILITATOR_LOG_LEVEL": "INFO"})
         exe = Path(sys.executable).with_name("facilitator")
+        # Its own session, as from a terminal (see the module's docstring); SIGINT still stops it.
         self.proc = subprocess.Popen([str(exe), "serve", "--port", str(self.port), "--no-browser", "--model",
                                       str(model), "--commands", str(commands)], env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, cwd=str(REPO))
+                                     stderr=subprocess.PIPE, text=True, cwd=str(REPO), start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}"
         self.auth: dict = {}
         self.meeting = None
