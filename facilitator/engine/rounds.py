@@ -112,7 +112,9 @@ def round_over(state: State, now: float, out: list[Effect], everyone_passed: boo
         return cues.say(state, out, text + (" " + first if first else ""), "info")
     text = phrases.round_ended(everyone_passed, state.step.end, state.timer.time_up)
     state = cues.say(state, out, text, "info")
-    return steps.advance(state, now, out)
+    # The last step's own end closes the meeting: said once, not again by the closing.
+    said_end = bool(state.step.end) and text.endswith(state.step.end)
+    return steps.advance(state, now, out, end_said=said_end)
 
 
 def repeat_turn(state: State, out: list[Effect]) -> State:

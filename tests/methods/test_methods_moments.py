@@ -138,7 +138,7 @@ def test_the_denkpauze_before_the_compliment_and_tip_rounds():
     for title, item in (("Stap 4: Bevestigen.", "compliment"), ("Stap 5: Tips.", "tip")):
         i = next(n for n, (_, _, text) in enumerate(script) if text.startswith(title))
         t0, _, text = script[i]
-        assert text.endswith("Neem eerst even een denkpauze, en maak wat aantekeningen.")
+        assert text.endswith("Neem eerst allemaal even een denkpauze, en maak wat aantekeningen.")
         t1, _, after = script[i + 1]
         assert after.startswith("Dan beginnen we.") and t1 - t0 == pytest.approx(30)
         assert script[i + 2][2] == f"Ben, jouw {item}."
@@ -228,3 +228,10 @@ def test_akads_ideas_go_over_the_compensatiematrix_one_prompt_after_another():
     assert said(run, mark)[-1] == prompts[3]
     run.cmd("next_turn")
     assert run.rejected() == "In deze stap is er geen beurtronde; zeg 'volgende stap' om door te gaan."
+
+
+@pytest.mark.parametrize("method_id", sorted(m.id for m in library()))
+def test_no_cue_is_said_twice_in_a_row(method_id):
+    """The last round's step's own end closes the meeting once (socratisch: 'Dank jullie wel ...' came twice)."""
+    texts = [text for _, _, text in simulate(method_id).script()]
+    assert not [a for a, b in zip(texts, texts[1:]) if a == b and not a.startswith(("Nog", "Dat was"))]

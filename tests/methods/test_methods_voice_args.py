@@ -95,3 +95,17 @@ def test_a_score_is_refused_where_topics_are_not_scored():
     assert heard(run, "acht", by="Ben")
     assert run.rejected() == "In deze werkvorm geven we onderwerpen geen cijfer."
     assert run.state.candidates == ()
+
+
+def test_the_spoken_outcome_names_its_kind_in_any_step():
+    """"Dit is mijn volgende stap" said in a step that captures the hulpvraag still notes the next step."""
+    run = Run.of("case-clinic", PEOPLE, "Anna")
+    run.cmd("start")
+    run.cmd("next_step")  # intentie: its outcome is the hulpvraag
+    run.say("Hoe krijg ik mijn team mee", 10.0, 13.0, uid="a1")
+    assert heard(run, "Dit is mijn hulpvraag.", by="Anna")
+    run.say("Ik ga morgen met Ben praten", 14.0, 17.0, uid="a2")
+    assert heard(run, "mijn volgende stap", by="Anna")
+    assert outcomes(run.state)["hulpvraag"] == "Hoe krijg ik mijn team mee"
+    assert outcomes(run.state)["volgende_stap"] == "Ik ga morgen met Ben praten"
+    assert heard(run, "dit is mijn hulpvraag denk ik") is False  # inside a sentence: nothing is marked
