@@ -1,7 +1,7 @@
 """Mutation check: break one piece of real behaviour at a time and see whether the tests notice.
 
     .venv/bin/python benchmarks/mutations.py            # all mutations
-    .venv/bin/python benchmarks/mutations.py gate store # only these groups (engine store service gate)
+    .venv/bin/python benchmarks/mutations.py gate store # only these groups (engine store service voice gate)
     .venv/bin/python benchmarks/mutations.py --baseline # first check that the guarding tests pass unmutated
 
 The work tree is copied once to a temporary folder; each mutation replaces one exact piece of
@@ -79,6 +79,8 @@ MUTATIONS = [
     Mutation("store", "downtime_is_pause = false does nothing", "facilitator/service.py",
              'if not setup.options.downtime_is_pause and row["last_wall"]:', 'if False and row["last_wall"]:',
              STORE_TESTS),
+    Mutation("voice", "Kaldi's dither left on (decoding depends on what ran before)", "voice/asr.py",
+             '+ "\\n--dither=0\\n"', '+ "\\n"', ("tests/voice/test_voice_repeatable.py",)),
     Mutation("service", "two presses for one turn move two turns", "facilitator/service.py",
              'if expect_turn is not None and kind in ("next_turn", "pass"):', "if False:", ("tests/web/test_api.py",)),
     Mutation("gate", "default gate tail 0 s", "voice/gate.py",

@@ -7,13 +7,15 @@ Listener gives each its own single-thread executor. The model can be shared.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import logging
 import mmap
 import os
 import struct
+import tempfile
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from facilitator.events import Utterance, Word
 from voice.audio import SAMPLE_RATE, AudioFrame
@@ -73,7 +75,8 @@ def load_model(path: Optional[os.PathLike | str] = None) -> SpeechModel:
     # our own messages are the ones a user should read.
     vosk.SetLogLevel(-2)
     try:
-        model = vosk.Model(str(folder))
+        with _without_dither(folder) as readable:
+            model = vosk.Model(str(readable))
     except Exception as exc:  # vosk raises a bare Exception("Failed to create a model")
         raise VoiceError(
             "model_load_failed",
@@ -81,6 +84,36 @@ def load_model(path: Optional[os.PathLike | str] = None) -> SpeechModel:
             f"`facilitator models verify {folder}` of haal het opnieuw op met `{DOWNLOAD_HINT}`.",
         ) from exc
     return SpeechModel(model, folder, check.grammar)
+
+
+@contextlib.contextmanager
+def _without_dither(folder: Path) -> Iterator[Path]:
+    """The model folder as Vosk should read it: the same files, with dither off.
+
+    Kaldi dithers each audio frame with noise drawn from libc's one global rand(), shared by
+    every recogniser in the process and by their threads; so the same recording could be heard
+    differently depending on what was decoded before or beside it (a replay, and a test's
+    outcome, then depends on order and timing). Seeding rand() cannot fix that for two
+    recognisers on two threads; dither off can. A room's own noise dithers real audio anyway.
+    Vosk reads everything while the model loads, so the linked copy can go right after.
+    """
+    mfcc = folder / "conf" / "mfcc.conf"
+    if not mfcc.is_file():
+        yield folder
+        return
+    with tempfile.TemporaryDirectory(prefix="facilitator-model-") as tmp:
+        view = Path(tmp)
+        for entry in folder.iterdir():
+            if entry.name != "conf":
+                (view / entry.name).symlink_to(entry.resolve())
+        (view / "conf").mkdir()
+        for entry in (folder / "conf").iterdir():
+            if entry.name != "mfcc.conf":
+                (view / "conf" / entry.name).symlink_to(entry.resolve())
+        # Kaldi reads a config top to bottom: a last line wins over a dither set earlier.
+        text = mfcc.read_text(encoding="utf-8")
+        (view / "conf" / "mfcc.conf").write_text(text.rstrip("\n") + "\n--dither=0\n", encoding="utf-8")
+        yield view
 
 
 class _Timeline:
