@@ -79,6 +79,8 @@ MUTATIONS = [
     Mutation("store", "downtime_is_pause = false does nothing", "facilitator/service.py",
              'if not setup.options.downtime_is_pause and row["last_wall"]:', 'if False and row["last_wall"]:',
              STORE_TESTS),
+    Mutation("service", "a reloaded meeting forgets what fell due after its last event", "facilitator/service.py",
+             "        state, effects = apply(state, Tick(), last)\n", "        effects = []\n", STORE_TESTS),
     Mutation("voice", "Kaldi's dither left on (decoding depends on what ran before)", "voice/asr.py",
              '+ "\\n--dither=0\\n"', '+ "\\n"', ("tests/voice/test_voice_repeatable.py",)),
     Mutation("service", "two presses for one turn move two turns", "facilitator/service.py",

@@ -173,6 +173,11 @@ class MeetingService:
         last = max(last, row["last_clock"] or 0.0)
         if not state.setup.options.downtime_is_pause and row["last_wall"]:
             last += max(0.0, time.time() - row["last_wall"])
+        # The log holds no ticks: what fell due after its last event (a silence that ended by itself
+        # before the crash, a step whose time ran out while the machine was off) happens here, once.
+        # Its cues were said before the crash (or belong to a moment long gone): shown, not said again.
+        state, effects = apply(state, Tick(), last)
+        last_say = next((e.text for e in reversed(effects) if isinstance(e, Say)), last_say)
         live = _Live(id=meeting_id, state=state, offset=last - self.clock())
         live.audience.last_say = last_say
         return live

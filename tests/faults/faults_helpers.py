@@ -224,7 +224,7 @@ def check_resume(data_dir: Path, reference: list, clock_start: float) -> dict:
     Returns figures; the caller asserts. `reference` is [(at, event)] of the full run.
     """
     from facilitator.engine import apply, new_state, remaining_seconds
-    from facilitator.events import Utterance
+    from facilitator.events import Tick, Utterance
     from facilitator.service import MeetingService
     from methods import load_library
 
@@ -261,6 +261,9 @@ def check_resume(data_dir: Path, reference: list, clock_start: float) -> dict:
         expected = new_state(service.state(mid).setup)
         for at, ev in due:
             expected, _ = apply(expected, ev, at)
+        # The live run ticked on to its last commit: what fell due by then (a step that ended by
+        # itself) is part of where it was, and the reload must show it too.
+        expected, _ = apply(expected, Tick(), last_clock)
         # The new service's clock starts anywhere (clock_start): the time it was down is a pause.
         state = service.state(mid)
         now = service.now(mid)
