@@ -15,7 +15,8 @@ from facilitator.clock import StreamClock
 from facilitator.replay import replay_recording
 from facilitator.service import MeetingService
 from methods import load_library
-from room import espeak_nl, room
+from room import espeak_nl
+from room_audio import Room
 from voice.audio import read_pcm, write_wav
 
 pytestmark = pytest.mark.slow
@@ -25,9 +26,13 @@ pytestmark = pytest.mark.slow
 def replayed(whisper, dutch_clips, tmp_path_factory):
     d = tmp_path_factory.mktemp("nl-meeting")
     clips = [read_pcm(dutch_clips[n][0]) for n in ("rdh_vl00203", "rdh_vl09647", "rdh_vl12745")]
-    parts = [2.0, clips[0], 1.5, espeak_nl("volgende stap", "nl", d), 2.0, clips[1], 1.2, clips[2], 1.5,
-             espeak_nl("volgende", "nl+f3", d), 2.0]
-    pcm, spans = room(parts, floor_dbfs=-60.0)
+    room = Room(floor_dbfs=-60.0)  # the shared room: its noise floor throughout, a cough, 1-2 s pauses
+    room.pause(1.0)
+    room.cough(gap=1.0)
+    for pcm, gap in ((clips[0], 1.5), (espeak_nl("volgende stap", "nl", d), 2.0), (clips[1], 1.2),
+                     (clips[2], 1.5), (espeak_nl("volgende", "nl+f3", d), 2.0)):
+        room.say(pcm, gap=gap)
+    pcm = room.pcm()
     wav = write_wav(d / "vergadering.wav", pcm)
     data = d / "data"
     clock = StreamClock()
@@ -43,7 +48,9 @@ def test_dutch_lines_and_commands(replayed, dutch_clips):
     assert counts["notices"] == []
     assert counts["commands"] >= 1  # "volgende stap" moved the meeting on
     texts = " ".join(json.dumps(export, ensure_ascii=False).lower().split())
-    for word in ("aardappel", "betrekkelijk", "dialog"):
+    # The third line's word is "dialoog"; the base model spells it "dialog" or "dialoog" with the
+    # room's noise: its stem is the word heard either way.
+    for word in ("aardappel", "betrekkelijk", "dialo"):
         assert word in texts, word
 
 
