@@ -43,6 +43,7 @@ def test_replayed_meeting_survives_kill_minus_9(tmp_path):
             results.append(run_and_kill(recording, tmp_path / f"kill{i}", target))
     finally:
         ref_thread.join(timeout=180)
+    assert all(r["killed"] and r["seen"] >= t for r, t in zip(results, targets)), (results, targets)
     assert "ref" in done, "the reference replay did not finish"
     reference = reference_log(tmp_path / "ref")
     assert len(reference) > max(targets), (len(reference), targets)
