@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/mutations.py            # all mutations
     .venv/bin/python benchmarks/mutations.py gate store # only these groups (engine store service voice gate)
+    .venv/bin/python benchmarks/mutations.py "never started"  # or the mutations whose name holds these words
     .venv/bin/python benchmarks/mutations.py --baseline # first check that the guarding tests pass unmutated
 
 The work tree is copied once to a temporary folder; each mutation replaces one exact piece of
@@ -141,7 +142,7 @@ def run(tree: Path, m: Mutation) -> tuple[str, float]:
 def main(args: list[str]) -> int:
     print(f"== mutation check ==  (os.cpu_count() = {os.cpu_count()}, python {sys.version.split()[0]})")
     groups = [a for a in args if not a.startswith("--")]
-    chosen = [m for m in MUTATIONS if not groups or m.group in groups]
+    chosen = [m for m in MUTATIONS if not groups or m.group in groups or any(g in m.name for g in groups)]
     tree = copy_tree(Path(tempfile.mkdtemp(prefix="facilitator-mutations-")))
     try:
         if "--baseline" in args:
