@@ -9,14 +9,15 @@ they were spoken at all depended on a race with speech starting (cues before it 
 cues wait for speech, cues of steps already left are dropped, and the test waits as people do:
 until the room has heard the facilitator finish (`RoomEar`).
 
-Why it still failed under heavy load (measured by benchmarks/e2e_live_failures.py, load 17-27 on
-2 cores): nothing was lost (no dropped block, no overflow) but recognition fell 10-21 s behind the
-microphone. One thread recognises; transcribing Ben's sentence costs about 0.25 s of CPU per second
-of speech, and a thread that gets a twelfth of a core then needs three times real time, so his
-"next" waited behind it. Lone commands came through in 1-2 s. The listener now only recognises
-(facilitator/feeder.py hands the events to the meeting), and serve runs in a session of its own as
-it does from a terminal: Linux shares CPU between sessions (autogroup) before threads, and the hog
-stands for the other programs of the laptop, which live in the desktop's session, not in serve's.
+Why it still fails under heavy load (benchmarks/e2e_live_failures.py, load 15-27 on 2 cores, the
+machine shared with other work): nothing is lost (no dropped block, no overflow) but recognition
+falls 8-21 s behind the microphone, with or without the hog. One thread recognises; transcribing
+Ben's sentence costs about 0.2 s of CPU per second of speech, and a thread that gets a tenth of a
+core or less then needs several times real time, so his "next" waits behind it; a lone command
+comes through in 1-3 s. The listener now only recognises (facilitator/feeder.py hands its events
+to the meeting), and serve runs in a session of its own as from a terminal (Linux shares CPU
+between sessions before threads; the hog stands for the desktop's programs). What is left is CPU:
+a command must not wait behind the transcription of the sentence before it.
 """
 
 from __future__ import annotations
