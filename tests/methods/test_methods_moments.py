@@ -35,6 +35,8 @@ def said(run: Run, since: int = 0) -> list[str]:
 
 def test_the_optional_steps_of_the_sources_ask_first():
     assert sorted(OPTIONAL) == [("progressiegerichte-bijeenkomst", "ronde-2-voorbereiding"),
+                                # 001, Na afloop: "Vond je het nuttig?" Indien ja: "Wat vond je vooral nuttig?"
+                                ("progressiegerichte-intervisie", "na-afloop"),
                                 ("socratisch-gesprek", "beslismoment"), ("socratisch-gesprek", "suggesties"),
                                 ("socratisch-gesprek", "tweede-ronde")]
 
