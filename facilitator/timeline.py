@@ -87,12 +87,6 @@ def clock_times(state: State, wall: Optional[WallClock]) -> dict[str, Optional[s
             "zone": moment.strftime("%z") if moment else None}
 
 
-def since_start(state: State, t: float) -> float:
-    """A moment as seconds since Start (a note typed before it counts as 0)."""
-    started = state.timer.started_at
-    return max(0.0, t - started) if started is not None else 0.0
-
-
 def replay(state: State, events: Iterable[tuple[float, Any]]):
     """A meeting's logged events through the engine again: (before, after, effects, now) per event."""
     from facilitator.engine import apply

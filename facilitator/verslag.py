@@ -26,8 +26,6 @@ def record(state: State, now: float, meeting_id: str, created: Optional[str],
     for row in steps:
         row["speaking"] = {k: round(v, 1) for k, v in by_step.get(row["index"], {}).items()}
     lines = transcript(state)
-    for line in lines:
-        line["since_start"] = round(timeline.since_start(state, line["start"]), 1)
     return {
         "id": meeting_id,
         "created": created,

@@ -34,7 +34,10 @@ def speaking_by_step(state: State, now: float) -> dict[int, dict[str, float]]:
 
 
 def line_dict(state: State, line: Line) -> dict[str, Any]:
-    return line_json(state.method, line)
+    """A line with its moment counted from Start (`start` counts from the meeting's creation)."""
+    started = state.timer.started_at
+    return {**line_json(state.method, line),
+            "since_start": round(max(0.0, line.start - started), 1) if started is not None else 0.0}
 
 
 def line_json(method: Method, line: Line) -> dict[str, Any]:
@@ -147,6 +150,7 @@ def view(state: State, now: float) -> dict[str, Any]:
         "candidates": [{"name": c.name, "topic": c.topic, "score": c.score} for c in state.candidates],
         "procesbegeleider": state.setup.procesbegeleider,
         "elapsed_seconds": round(meeting_elapsed(state, now), 1),
+        "started_at": state.timer.started_at,  # on the meeting clock: a line's `start` minus this is its time from Start
         "mode": "voice" if state.health.mic_ok else "manual",
         "notices": list(state.health.notices),
         "step": {

@@ -44,6 +44,9 @@ def test_transcript_times_count_from_start_not_from_creation(service, clock):
     assert "- 0:20 notitie: Bram moet om vier uur weg" in md
     line = json.loads(service.export(mid, "json"))["transcript"][0]
     assert round(line["since_start"]) == 20 and round(line["start"]) == 620  # the meeting clock still counts from creation
+    served = service.transcript(mid)[0]                  # what the API and the live page get
+    assert round(served["since_start"]) == 20
+    assert round(served["start"] - service.view(mid)["started_at"]) == 20
 
 
 def test_speaking_time_without_voice_is_the_turns_held_and_says_so(service, clock):
