@@ -141,12 +141,13 @@ def test_the_reflectie_is_filled_in_on_the_terugblik_in_two_columns_with_a_line(
     _open(browser, f"{live_server.url}/bijeenkomsten/{mid}/terugblik")
     point = browser.find_elements(By.CSS_SELECTOR, "#checklist li")[2]
     point.find_element(By.CSS_SELECTOR, "button[data-column='wil_ik_meer']").click()
-    wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#checklist li")[2].find_element(
-        By.CSS_SELECTOR, "button[data-column='wil_ik_meer']").get_attribute("aria-pressed") == "true")
+    # The form posts and the page comes back: read it in one script call, never from a stale element.
+    pressed = "#checklist li:nth-child(3) button[data-column='wil_ik_meer'][aria-pressed='true']"
+    wait(browser).until(lambda d: d.execute_script(f"return !!document.querySelector(\"{pressed}\")"))
     field = browser.find_element(By.ID, "gedachte-2")
     field.send_keys("Na elke ronde even terugkijken", Keys.ENTER)
-    wait(browser).until(lambda d: d.find_element(By.ID, "gedachte-2").get_attribute("value")
-                        == "Na elke ronde even terugkijken")
+    wait(browser).until(lambda d: d.execute_script(
+        "var f = document.getElementById('gedachte-2'); return f && f.defaultValue") == "Na elke ronde even terugkijken")
     point = browser.find_elements(By.CSS_SELECTOR, "#checklist li")[2]
     assert point.find_element(By.CSS_SELECTOR, "button[data-column='doe_ik_al']").get_attribute("aria-pressed") == "false"
 
