@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from facilitator.events import COMMAND_KINDS, STEP_CHANGING, Command, Effect
+from facilitator.events import COMMAND_KINDS, STEP_CHANGING, Command, Effect, Rejected
 from facilitator.engine import choosing, content, moments, cues, phrases, rounds, speech, steps
 from facilitator.engine.state import State, Status
 from facilitator.engine.timing import close_stretch, near_end_at, planned_seconds, remaining_seconds
@@ -97,7 +97,12 @@ def _next_step(state: State, cmd: Command, now: float, out: list[Effect]) -> Sta
 
 
 def _skip(state: State, cmd: Command, now: float, out: list[Effect]) -> State:
-    return _next_step(state.with_record(state.step_index, skipped=True), cmd, now, out)
+    """"Stap overslaan": on like "volgende stap", the step recorded as skipped (unless it was refused)."""
+    index, said = state.step_index, len(out)
+    after = _next_step(state, cmd, now, out)
+    if any(isinstance(e, Rejected) for e in out[said:]):
+        return after
+    return after.with_record(index, skipped=True)
 
 
 def _previous_step(state: State, cmd: Command, now: float, out: list[Effect]) -> State:

@@ -21,6 +21,17 @@ def say(state: State, out: list[Effect], text: str, kind: str, chime: bool = Fal
     return state
 
 
+def by_hand(effects: list[Effect]) -> list[Effect]:
+    """The same effects for a room without voice: cues and refusals speak of buttons and keys."""
+    def plain(effect: Effect) -> Effect:
+        if isinstance(effect, Say):
+            return Say(phrases.by_hand(effect.text), effect.kind)
+        if isinstance(effect, Rejected):
+            return Rejected(effect.command, phrases.by_hand(effect.reason))
+        return effect
+    return [plain(e) for e in effects]
+
+
 def reject(state: State, out: list[Effect], command: str, reason: str) -> State:
     out.append(Rejected(command, reason))
     return state

@@ -222,6 +222,25 @@ def finished(last_step: Optional[Step] = None) -> str:
     return "We zijn klaar. Dank jullie wel."
 
 
+# Without voice the room answers with buttons and keys: the same sentence, with the button (and its key)
+# where a voiced room would say a command. The spoken wording stays the one the snapshots keep.
+_BUTTONS = {"volgende stap": ("Volgende stap", "toets S"), "verder": ("Verder", "spatiebalk")}
+_SAY_COMMAND = re.compile(r"\b([Zz])eg (eerst )?'([^']+)'")
+_SAY_CHOICE = re.compile(r"\b([Zz])eg (ja|wie)\b")
+
+
+def by_hand(text: str) -> str:
+    """The sentence for a room without voice: "Zeg 'verder'" becomes "Druk op 'Verder' (spatiebalk)"."""
+    def button(m: re.Match) -> str:
+        label = _BUTTONS.get(m.group(3).lower())
+        if label is None:
+            return m.group(0)
+        return f"{'D' if m.group(1) == 'Z' else 'd'}ruk {m.group(2) or ''}op '{label[0]}' ({label[1]})"
+
+    text = _SAY_COMMAND.sub(button, text)
+    return _SAY_CHOICE.sub(lambda m: f"{'K' if m.group(1) == 'Z' else 'k'}ies op het scherm {m.group(2)}", text)
+
+
 def mic_lost() -> str:
     return "De microfoon valt weg. We gaan verder met de knoppen."
 

@@ -27,7 +27,8 @@ def enter_step(state: State, index: int, now: float, out: list[Effect], chosen_n
             return state
         highest = True  # scored topics: the highest was taken without asking
     record = state.records[index]
-    state = state.with_record(index, visits=record.visits + 1,
+    # A step run after all (the group came back to it) is no longer a skipped one.
+    state = state.with_record(index, visits=record.visits + 1, skipped=False,
                               entered_at=record.entered_at if record.entered_at is not None else now)
     # Going back ("vorige stap") keeps the time spent and the minutes added: the step goes on, and
     # its overrun is worked out again from its whole clock when it is left. A method that runs a

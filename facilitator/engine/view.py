@@ -147,6 +147,7 @@ def view(state: State, now: float) -> dict[str, Any]:
         "participants": list(state.setup.participants),
         "inbrenger": state.inbrenger,
         "choosing_inbrenger": state.awaiting == "inbrenger",
+        "asking": state.moment is not None and state.moment.kind == "ask",  # a yes/no question waits
         "candidates": [{"name": c.name, "topic": c.topic, "score": c.score} for c in state.candidates],
         "procesbegeleider": state.setup.procesbegeleider,
         "elapsed_seconds": round(meeting_elapsed(state, now), 1),
@@ -160,6 +161,9 @@ def view(state: State, now: float) -> dict[str, Any]:
             "title": step.title,
             "ronde": step.part.slot_title if step.part is not None else None,
             "outcome": step.outcome,  # what this step yields (hulpvraag, volgende_stap...): the page asks for it here
+            # The step after a rated round is where the inbrenger rates its items (W/N/K): the page's buttons.
+            "rates": step.round is None and state.step_index > 0 and bool(
+                (before := method.steps[state.step_index - 1].round) and before.rated),
             "cue": cues.fill(state, step.cue),
             "description": step.description,
             "examples": list(step.examples),

@@ -210,6 +210,27 @@ def test_skip_marks_the_step_skipped():
     assert view(run.state, run.t)["steps"][0]["skipped"] is True
 
 
+def test_a_skipped_step_run_after_all_is_no_longer_skipped():
+    run = started()
+    run.cmd("skip")
+    run.cmd("previous_step")                                   # back to it: now it is run
+    assert not run.state.records[0].skipped
+    run.cmd("next_step")
+    assert not run.state.records[0].skipped and run.state.step_index == 1
+    run.cmd("skip")
+    assert run.state.records[1].skipped
+
+
+def test_a_refused_skip_marks_nothing():
+    run = Run.of("balintmethode", inbrenger=None)
+    run.cmd("start")
+    while not run.state.awaiting:
+        run.cmd("next_step")                                   # the step that waits for the group's choice
+    index = run.state.step_index
+    run.cmd("skip")
+    assert run.rejected() and run.state.step_index == index and not run.state.records[index].skipped
+
+
 def test_next_step_at_the_last_step_finishes():
     run = started()
     for _ in range(3):
