@@ -8,6 +8,7 @@ becomes SSE messages is the web's business (web/messages.py).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -26,12 +27,16 @@ class Update:
     deleted: bool = False
 
 
+_CHANGES = itertools.count(1)
+
+
 class Audience:
     """One meeting's screens and the last cue they were shown (a screen echo the engine does not keep)."""
 
     def __init__(self) -> None:
         self.subscribers: list = []  # facilitator.subscription.Subscription
         self.last_say: Optional[str] = None
+        self.seq = 0  # the number of the meeting's last change: the view's "seq"
 
     def publish(self, meeting_id: str, method: Method, effects: list[Effect],
                 build_view: Callable[[], dict[str, Any]], listeners: list[Callable[[str, Effect], None]],
@@ -42,6 +47,9 @@ class Audience:
                 self.last_say = effect.text
         # Built only for screens that are open (a command's answer builds its own when none is).
         shows = force_view or any(changes_view(e) for e in effects)
+        if effects or force_view:
+            # Numbered across meetings: a screen tells a command's late answer from the stream's newer state.
+            self.seq = next(_CHANGES)
         view = build_view() if shows and self.subscribers else None
         if self.subscribers and (effects or view is not None):
             update = Update(meeting_id, method, tuple(effects), view)

@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 from methods import Library, Method
 from facilitator import keeping, lookback, recovery, timeline, verslag
-from facilitator.engine import apply, make_setup, meeting_elapsed, nest, new_state, outcomes, transcript, view
+from facilitator.engine import apply, cues, make_setup, meeting_elapsed, nest, new_state, outcomes, transcript, view
 from facilitator.engine.state import SetupError, State
 from facilitator.engine.setup import PreviousCase
 from facilitator.errors import UserError
@@ -60,6 +60,8 @@ class _Live:
     store_ok: bool = True
     record: Optional[dict[str, Any]] = None   # the setup, kept until the store has taken it
     listening: bool = False                    # a microphone and recogniser are attached
+
+    def heard(self) -> bool: return self.listening and self.state.health.mic_ok  # voice mode, else buttons and keys
 
 
 def _setup_of(row: dict[str, Any]):
@@ -295,6 +297,7 @@ class MeetingService:
         now = self._now(live)
         before = live.state
         live.state, effects = apply(before, event, now)
+        effects = effects if live.heard() else cues.by_hand(effects)  # no voice: cues speak of buttons and keys
         moved = (live.state.status, live.state.step_index) != (before.status, before.step_index)
         if keeping.kept(event, effects, before, live.state):
             live.pending.append((now, event))
@@ -346,8 +349,8 @@ class MeetingService:
 
     def _view(self, live: _Live) -> dict[str, Any]:
         data = view(live.state, self._now(live))
-        data["id"] = live.id
-        data["mode"] = "voice" if live.listening and live.state.health.mic_ok else "manual"
+        data["id"], data["seq"] = live.id, live.audience.seq  # seq: the number of the meeting's last change
+        data["mode"] = "voice" if live.heard() else "manual"
         notices = list(data["notices"])
         if self.store.notice and self.store.notice not in notices:
             notices.append(self.store.notice)

@@ -61,6 +61,16 @@ def open_live(driver, url: str, meeting_id: str) -> None:
     wait(driver).until(EC.text_to_be_present_in_element((By.ID, "connection"), "live"))
 
 
+def key(driver, k) -> None:
+    """A key pressed on the page (not in a field): the meeting's own keys."""
+    driver.find_element(By.TAG_NAME, "body").send_keys(k)
+
+
+def shows(element_id: str, text: str):
+    """The element's own text contains `text` (textContent: the CSS may show it in capitals)."""
+    return lambda d: text in d.find_element(By.ID, element_id).get_attribute("textContent")
+
+
 def focused(driver):
     return driver.switch_to.active_element
 

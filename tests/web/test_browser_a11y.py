@@ -47,6 +47,19 @@ def pages(live_server):
     service.command(silent, "start")
     service.command(silent, "next_step")
     service.command(silent, "next_step")                       # Stilte
+    choosing = service.create("balintmethode", PEOPLE, None)      # the names as buttons
+    service.command(choosing, "start")
+    while not service.view(choosing)["choosing_inbrenger"]:
+        service.command(choosing, "next_step")
+    asking = service.create("progressiegerichte-bijeenkomst", PEOPLE, "Anna")   # ja / nee
+    service.command(asking, "start")
+    for _ in range(3):
+        service.command(asking, "next_step")
+    rating = service.create("tienstappenmethode", PEOPLE, "Anna")  # warm / neutraal / koud
+    service.command(rating, "start")
+    service.command(rating, "next_step")
+    service.command(rating, "note", text="Wat heb je al geprobeerd?", for_turn=True)
+    service.command(rating, "next_step")
     service.set_notice("voice-mic", "Geen microfoon: `sounddevice` vindt geen invoerapparaat.")
     return {
         "start": "/",
@@ -57,6 +70,9 @@ def pages(live_server):
         "live-ronde": f"/bijeenkomsten/{running}",
         "live-stilte": f"/bijeenkomsten/{silent}",
         "live-afgerond": f"/bijeenkomsten/{done}",
+        "live-kiezen": f"/bijeenkomsten/{choosing}",
+        "live-ja-nee": f"/bijeenkomsten/{asking}",
+        "live-waarderen": f"/bijeenkomsten/{rating}",
         "zaal-ronde": f"/bijeenkomsten/{running}/zaal",
         "zaal-stilte": f"/bijeenkomsten/{silent}/zaal",
         "terugblik": f"/bijeenkomsten/{done}/terugblik",
@@ -73,6 +89,10 @@ def test_every_page_has_no_serious_or_critical_axe_violations(browser, live_serv
         wait(browser).until(lambda d: d.execute_script("return document.readyState") == "complete")
         if "/bijeenkomsten/" in path and path.count("/") == 2 and "bestaat" not in path:
             wait(browser).until(lambda d: d.find_element(By.ID, "connection").text == "live")
+            # The page has drawn the server's state (the choices appear only then).
+            wait(browser).until(lambda d: d.execute_script("return !!window.Facilitator.live.view()"))
+        if name == "live-waarderen":
+            wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#rating-list button"))
         problems = axe_violations(browser)
         if problems:
             found[name] = problems

@@ -10,20 +10,11 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 
-from browser_kit import browser, clean_page, click, open_live, text_of, wait  # noqa: E402,F401
+from browser_kit import browser, clean_page, click, key, open_live, shows, text_of, wait  # noqa: E402,F401
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_page")]
 
 PEOPLE = ["Anna", "Bram", "Carla", "Dirk", "Eva"]
-
-
-def key(driver, k) -> None:
-    driver.find_element(By.TAG_NAME, "body").send_keys(k)
-
-
-def shows(element_id: str, text: str):
-    """The element's own text contains `text` (textContent: the CSS may show it in capitals)."""
-    return lambda d: text in d.find_element(By.ID, element_id).get_attribute("textContent")
 
 
 def started(service, method="case-clinic") -> str:

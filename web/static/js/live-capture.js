@@ -15,6 +15,11 @@
   // The outcome the page was rendered with is already filled in by the server.
   var shownOutcome = ($("step-outcome-text") || { dataset: {} }).dataset.outcome || null;
 
+  function outcomesNow() {
+    return fetch(document.getElementById("live").dataset.outcomes, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : {}; });
+  }
+
   function label(v) {
     var round = v.step && v.step.round;
     if (v.status === "running" || v.status === "paused") {
@@ -35,6 +40,9 @@
     var kind = v.step && v.status !== "finished" ? v.step.outcome : null;
     var title = kind && OUTCOME_TITLES[kind];
     show(form, !!title);
+    // Said aloud and heard: the inbrenger's last line can become the outcome as it stands.
+    setText($("mark-outcome-who"), v.inbrenger || "de inbrenger");
+    show($("mark-outcome"), !!title && !!$("transcript").querySelector("li:not(#partial)"));
     if (!title) { shownOutcome = null; return; }
     if (kind === shownOutcome) { return; }
     // A new step asks for its outcome: fill in what is known, so it can be corrected in place.
@@ -45,8 +53,7 @@
     var field = $("step-outcome-text");
     field.value = (kind === "hulpvraag" ? v.hulpvraag : "") || "";
     if (kind !== "hulpvraag") {
-      fetch(document.getElementById("live").dataset.outcomes, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : {}; })
+      outcomesNow()
         .then(function (o) { if (shownOutcome === kind && !field.value) { field.value = o[kind] || ""; } })
         .catch(function () {});
     }
@@ -71,6 +78,23 @@
       });
     });
   });
+
+  var mark = $("mark-outcome");
+  if (mark) {
+    mark.addEventListener("click", function () {
+      var kind = shownOutcome;
+      live.send("mark_outcome", { kind: kind }, "web").then(function (ok) {
+        if (!ok) { return; }
+        outcomesNow()
+          .then(function (o) {
+            var text = (kind === "hulpvraag" ? o.hulpvraag : o[kind]) || "";
+            $("step-outcome-text").value = text;
+            toast("Overgenomen: " + text);
+            live.refreshOutcomes();
+          });
+      });
+    });
+  }
 
   var capture = $("capture-text");
   if (capture) {

@@ -1,9 +1,10 @@
-/* The live page's transcript (finals, greyed partials) and outcomes, rebuilt from server data. */
+/* The live page's transcript (finals, greyed partials), outcomes, agenda and speaking bars, rebuilt from
+   server data. */
 (function () {
   "use strict";
 
   var d = window.Facilitator.dom;
-  var $ = d.$, el = d.el, show = d.show, clock = d.clock;
+  var $ = d.$, el = d.el, show = d.show, clock = d.clock, minutesText = d.minutesText, setWidth = d.setWidth;
   // Titles of items and outcomes come from the server's one table of them (web/shaping.py PAGE_TITLES).
   var served = JSON.parse(document.getElementById("live").dataset.titles);
   var TITLES = served.items;
@@ -91,8 +92,41 @@
       nodes.push(el("h3", "", "Notities"), notes);
     }
     box.replaceChildren.apply(box, nodes);
+    document.dispatchEvent(new CustomEvent("facilitator:outcomes", { detail: o }));
+  }
+
+  function renderSteps(steps) {
+    var list = $("steps");
+    list.replaceChildren.apply(list, steps.map(function (s) {
+      var li = el("li", s.state + (s.skipped ? " skipped" : ""));
+      var title = el("span", "t", s.title);
+      if (s.skipped) { title.append(" ", el("span", "badge", "overgeslagen")); }
+      li.append(el("span", "dot"), title, el("span", "m", minutesText(s.minutes) + " min"));
+      return li;
+    }));
+  }
+
+  function renderBars(v) {
+    var speaking = v.speaking || {};
+    var names = (v.participants || []).slice();
+    Object.keys(speaking).forEach(function (n) { if (n !== "groep" && names.indexOf(n) < 0) { names.push(n); } });
+    var longest = 1;
+    names.forEach(function (n) { longest = Math.max(longest, speaking[n] || 0); });
+    var rows = names.map(function (n) { return [n, speaking[n] || 0, ""]; });
+    if (speaking.groep) { rows.push(["groep", speaking.groep, "group"]); longest = Math.max(longest, speaking.groep); }
+    var list = $("bars");
+    list.replaceChildren.apply(list, rows.map(function (row) {
+      var li = el("li", row[2] + (v.current_speaker === row[0] ? " speaking" : ""));
+      var track = el("span", "track");
+      var fill = el("span", "fill w-0");
+      setWidth(fill, row[1] / longest * 100);
+      track.append(fill);
+      li.append(el("span", "name", row[0]), track, el("span", "num", clock(row[1])));
+      return li;
+    }));
   }
 
   window.Facilitator.transcript = { addLine: addLine, showPartial: showPartial,
-    renderTranscript: renderTranscript, renderOutcomes: renderOutcomes };
+    renderTranscript: renderTranscript, renderOutcomes: renderOutcomes, renderSteps: renderSteps,
+    renderBars: renderBars };
 }());

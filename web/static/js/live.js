@@ -11,7 +11,7 @@
   var d = window.Facilitator.dom;
   var tr = window.Facilitator.transcript;
   var $ = d.$, el = d.el, setText = d.setText, show = d.show, clock = d.clock;
-  var minutesText = d.minutesText, setWidth = d.setWidth;
+  var setWidth = d.setWidth;
   var addLine = tr.addLine, showPartial = tr.showPartial;
   var renderTranscript = tr.renderTranscript, renderOutcomes = tr.renderOutcomes;
   var notices = window.Facilitator.notices, announce = notices.announce, toast = notices.toast;
@@ -30,6 +30,7 @@
   var lostAt = null;   // when the stream dropped: the clock stands still until the server speaks again
   var source = null;
   var warned = "";     // the last time warning announced for this step
+  var resync = true;   // the stream's first state after (re)connecting is the server's present, whatever its number
 
   // -- the clock between two state messages ------------------------------------
 
@@ -74,7 +75,15 @@
 
   // -- rendering the state --------------------------------------------------------
 
-  function render(v) {
+  // A command's answer can arrive after the stream's newer state (a busy machine): the older one is dropped.
+  // The server numbers its views; a restarted server counts again from 1, hence the resync.
+  function newer(v, fromStream) {
+    if (fromStream && resync) { resync = false; return true; }
+    return !view || v.seq == null || view.seq == null || v.seq >= view.seq;
+  }
+
+  function render(v, fromStream) {
+    if (!newer(v, fromStream)) { return; }
     var before = view;
     view = v;
     receivedAt = performance.now();
@@ -114,12 +123,13 @@
       pause.value = v.status === "paused" ? "resume" : "pause";
       pause.firstChild.textContent = (v.status === "paused" ? "Verder" : "Pauze") + " ";
     }
-    renderSteps(v.steps || []);
-    renderBars(v);
+    tr.renderSteps(v.steps || []);
+    tr.renderBars(v);
     renderTimer();
     notices.render(v.notices || []);
     // mode is "voice" until a microphone is reported lost, so only the manual case is worth saying.
     setText($("mode"), v.mode === "manual" ? "zonder spraak" : "");
+    document.dispatchEvent(new CustomEvent("facilitator:state", { detail: v }));
   }
 
   function announceChanges(before, v) {
@@ -182,37 +192,6 @@
     }));
   }
 
-  function renderSteps(steps) {
-    var list = $("steps");
-    list.replaceChildren.apply(list, steps.map(function (s) {
-      var li = el("li", s.state + (s.skipped ? " skipped" : ""));
-      var title = el("span", "t", s.title);
-      if (s.skipped) { title.append(" ", el("span", "badge", "overgeslagen")); }
-      li.append(el("span", "dot"), title, el("span", "m", minutesText(s.minutes) + " min"));
-      return li;
-    }));
-  }
-
-  function renderBars(v) {
-    var speaking = v.speaking || {};
-    var names = (v.participants || []).slice();
-    Object.keys(speaking).forEach(function (n) { if (n !== "groep" && names.indexOf(n) < 0) { names.push(n); } });
-    var longest = 1;
-    names.forEach(function (n) { longest = Math.max(longest, speaking[n] || 0); });
-    var rows = names.map(function (n) { return [n, speaking[n] || 0, ""]; });
-    if (speaking.groep) { rows.push(["groep", speaking.groep, "group"]); longest = Math.max(longest, speaking.groep); }
-    var list = $("bars");
-    list.replaceChildren.apply(list, rows.map(function (row) {
-      var li = el("li", row[2] + (v.current_speaker === row[0] ? " speaking" : ""));
-      var track = el("span", "track");
-      var fill = el("span", "fill w-0");
-      setWidth(fill, row[1] / longest * 100);
-      track.append(fill);
-      li.append(el("span", "name", row[0]), track, el("span", "num", clock(row[1])));
-      return li;
-    }));
-  }
-
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); });
@@ -234,11 +213,12 @@
     source = new EventSource(root.dataset.events);
     source.addEventListener("open", function () {
       setConnection("live", false);
+      resync = true;
       // Whatever happened while we were away: fetch it whole.
       refreshTranscript();
       refreshOutcomes();
     });
-    source.addEventListener("state", function (e) { render(JSON.parse(e.data)); });
+    source.addEventListener("state", function (e) { render(JSON.parse(e.data), true); });
     source.addEventListener("transcript", function (e) { addLine(JSON.parse(e.data)); });
     source.addEventListener("partial", function (e) { showPartial(JSON.parse(e.data)); });
     source.addEventListener("removed", function (e) {
@@ -326,12 +306,17 @@
     });
   }
 
-  document.addEventListener("keydown", function (e) {
-    if (!canControl || !view || e.ctrlKey || e.metaKey || e.altKey) { return; }
+  // A key is the meeting's, not the field's or the focused button's own (shared with live-choices.js).
+  function ownKey(e) {
+    if (!canControl || !view || e.ctrlKey || e.metaKey || e.altKey) { return false; }
     var target = e.target;
     var tag = target && target.tagName;
-    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) { return; }
-    if ((tag === "BUTTON" || tag === "A" || tag === "SUMMARY") && (e.key === " " || e.key === "Enter")) { return; }
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) { return false; }
+    return !((tag === "BUTTON" || tag === "A" || tag === "SUMMARY") && (e.key === " " || e.key === "Enter"));
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (!ownKey(e)) { return; }
     if (e.key === "Enter" && view.status === "ready" && document.querySelector('[data-command="start"]')) {
       e.preventDefault();
       flash(document.querySelector('[data-command="start"]'));
@@ -384,7 +369,8 @@
     announce(view.step.cue || view.step.title);
   }
 
-  window.Facilitator.live = { send: send, refreshOutcomes: refreshOutcomes, view: function () { return view; } };
+  window.Facilitator.live = { send: send, refreshOutcomes: refreshOutcomes, ownKey: ownKey, flash: flash,
+    view: function () { return view; } };
   setInterval(renderTimer, 250);
   connect();
 }());
