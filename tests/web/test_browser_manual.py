@@ -65,12 +65,18 @@ def test_the_group_chooses_the_inbrenger_by_name_button(browser, live_server):
     wait(browser).until(lambda d: focused(d).get_attribute("id") == "stage")   # the keyboard's place is kept
 
 
-def test_an_optional_step_is_answered_with_ja_or_nee(browser, live_server):
-    service = live_server.service
+def at_the_question(service) -> str:
     meeting_id = service.create("progressiegerichte-bijeenkomst", PEOPLE, "Anna")
     service.command(meeting_id, "start")
-    for _ in range(3):
+    while not service.view(meeting_id)["asking"]:
         service.command(meeting_id, "next_step")               # "Is er genoeg tijd voor een tweede ronde?"
+    return meeting_id
+
+
+def test_an_optional_step_is_answered_with_ja_or_nee(browser, live_server):
+    service = live_server.service
+    meeting_id = at_the_question(service)
+    asked = service.view(meeting_id)["step"]["index"]
     open_live(browser, live_server.url, meeting_id)
     wait(browser).until(EC.visibility_of_element_located((By.ID, "ask")))
     assert "Kies op het scherm ja of nee" in text_of(browser, "say")
@@ -78,12 +84,17 @@ def test_an_optional_step_is_answered_with_ja_or_nee(browser, live_server):
     wait(browser).until(announced("Nee gekozen."))
     wait(browser).until(shows("step-title", "Afronding"))
     assert not browser.find_element(By.ID, "ask").is_displayed()
-    assert service.view(meeting_id)["steps"][3]["skipped"] is True
-    service.command(meeting_id, "previous_step")               # asked again; this time with the button
+    assert service.view(meeting_id)["steps"][asked]["skipped"] is True
+    wait(browser).until(lambda d: focused(d).get_attribute("id") == "stage")
+
+    again = at_the_question(service)                           # another group: ja, with the button
+    open_live(browser, live_server.url, again)
     wait(browser).until(EC.visibility_of_element_located((By.ID, "ask")))
     click(browser, browser.find_element(By.CSS_SELECTOR, '#ask button[data-answer="ja"]'))
-    wait(browser).until(shows("step-title", "Tweede ronde"))
-    wait(browser).until(lambda d: focused(d).get_attribute("id") == "stage")
+    wait(browser).until(announced("Ja gekozen."))
+    wait(browser).until(EC.visibility_of_element_located((By.ID, "choose-inbrenger")))   # ronde II: who now?
+    assert not browser.find_element(By.ID, "ask").is_displayed()
+    assert service.view(again)["steps"][asked]["skipped"] is False
 
 
 def test_the_inbrenger_rates_each_typed_question_warm_neutraal_or_koud(browser, live_server):
