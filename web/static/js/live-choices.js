@@ -1,5 +1,5 @@
 /* The meeting's choices on the live page, as buttons and keys: who brings the case (the names; the seat
-   number as key), ja or nee for an optional step (J, X), and warm / neutraal / koud for the questions
+   number as key), ja or nee for an optional step (J, X), and W/N/K for the questions
    where the method rates them. Each choice is announced, and the keyboard's place is kept. */
 (function () {
   "use strict";
@@ -10,8 +10,7 @@
   var d = window.Facilitator.dom;
   var announce = window.Facilitator.notices.announce;
   var $ = d.$, el = d.el, show = d.show;
-  var RATINGS = [["W", "warm"], ["N", "neutraal"], ["K", "koud"]];
-  var RATEABLE = ["vraag", "probleemdefinitie"];
+  var RATINGS = JSON.parse(root.dataset.titles).ratings;  // W, N, K with their words (events.RATINGS)
   var outcomes = {};
   var shownNames = "";
 
@@ -54,13 +53,14 @@
     });
   }
 
-  // The items of the round this step rates: the step before's (else every rateable item so far).
+  // The items this step rates: those of the rated round just before it.
   function rateable(v) {
     var before = (v.steps || [])[v.step.index - 1];
-    var all = [];
-    RATEABLE.forEach(function (kind) { all = all.concat((outcomes.items || {})[kind] || []); });
-    var own = all.filter(function (item) { return before && item.step === before.title; });
-    return own.length ? own : all;
+    var items = [];
+    Object.keys(outcomes.items || {}).forEach(function (kind) {
+      items = items.concat(outcomes.items[kind].filter(function (item) { return before && item.step === before.title; }));
+    });
+    return items;
   }
 
   function renderRating() {
@@ -78,12 +78,12 @@
       var group = el("span", "rating-buttons");
       group.setAttribute("role", "group");
       group.setAttribute("aria-label", "Waardering van: " + (item.text || ""));
-      RATINGS.forEach(function (pair) {
-        var button = el("button", "rating-" + pair[0], pair[1]);
+      Object.keys(RATINGS).forEach(function (code) {
+        var button = el("button", "rating-" + code, RATINGS[code]);
         button.type = "button";
         button.dataset.utterance = item.utterance;
-        button.dataset.rating = pair[0];
-        button.setAttribute("aria-pressed", item.rating === pair[0] ? "true" : "false");
+        button.dataset.rating = code;
+        button.setAttribute("aria-pressed", item.rating === code ? "true" : "false");
         group.append(button);
       });
       li.append(group);

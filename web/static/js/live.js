@@ -253,21 +253,35 @@
 
   // -- commands ---------------------------------------------------------------------
 
+  // One command at a time, each with the view its predecessor's answer left: a key pressed again before
+  // the answer came names the turn that answer shows, so four quick "n" move four turns (two screens, one).
+  var queue = Promise.resolve();
   function send(kind, args, channel) {
+    var run = queue.then(function () { return post(kind, args, channel); });
+    queue = run;  // post never rejects
+    return run;
+  }
+
+  function post(kind, args, channel) {
     if (kind === "toggle_pause") { kind = view && view.status === "paused" ? "resume" : "pause"; }
-    var body = Object.assign({ command: kind, source: channel || "web" }, args || {});
+    var body = Object.assign({ command: kind, source: channel || "web" }, args || argsFor(kind));
+    var abort = new AbortController();
+    var timer = setTimeout(function () { abort.abort(); }, 10000);  // a hung answer must not hold the next
     return fetch(root.dataset.commands, {
       method: "POST",
       credentials: "same-origin",
+      signal: abort.signal,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
       body: JSON.stringify(body)
     }).then(function (r) {
+      clearTimeout(timer);
       return r.json().catch(function () { return {}; }).then(function (data) {
         if (data && data.view) { render(data.view); }
         if (!r.ok) { toast((data && (data.reason || data.error)) || "Dat lukte niet."); }
         return r.ok;
       });
     }).catch(function () {
+      clearTimeout(timer);
       toast("Geen verbinding met de server.");
       return false;
     });
@@ -297,7 +311,7 @@
       var kind = button.dataset.command || button.value;
       if (!confirmed(kind, button)) { return; }
       button.disabled = true;
-      send(kind, argsFor(kind), "web").then(function (ok) {
+      send(kind, null, "web").then(function (ok) {
         button.disabled = false;
         // The button was replaced by nothing: keep the keyboard user's place (WCAG 2.4.3).
         if (document.activeElement === document.body) { button.focus(); }
@@ -336,7 +350,7 @@
     e.preventDefault();
     if (!confirmed(kind)) { return; }
     flash(document.querySelector('[data-command="' + kind + '"]'));
-    send(kind, argsFor(kind), "keyboard").then(function (ok) { if (ok) { afterCommand(kind); } });
+    send(kind, null, "keyboard").then(function (ok) { if (ok) { afterCommand(kind); } });
   });
 
   // Ending is asked first: "Afronden", and "Volgende stap" (or skipping) on the last step.
