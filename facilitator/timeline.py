@@ -56,10 +56,13 @@ def step_rows(state: State, now: float, wall: Optional[WallClock] = None) -> lis
         extra = state.timer.extra_seconds if i == state.step_index else rec.extra_seconds
         planned = step.planned_minutes * 60.0 + extra
         visited = rec.visits > 0
+        going_on = state.status in ("running", "paused")
         if rec.skipped:
             verdict = "overgeslagen"
         elif not visited:
-            verdict = "niet aan toegekomen"
+            verdict = "nog niet begonnen" if going_on else "niet aan toegekomen"
+        elif going_on and i == state.step_index:
+            verdict = "nu bezig"
         elif planned <= 0:
             verdict = "zonder vaste tijd"
         else:
@@ -123,4 +126,5 @@ def turns_held(replayed: Iterable[tuple[State, State, list, float]]) -> dict[str
             held[holder] += max(0.0, at - since)
         holder = moved[-1].turn if moved and not ended else None
         since = at
-    return {name: round(seconds, 1) for name, seconds in held.items() if seconds > 0}
+    rounded = {name: round(seconds, 1) for name, seconds in held.items()}
+    return {name: seconds for name, seconds in rounded.items() if seconds > 0}

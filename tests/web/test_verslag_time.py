@@ -90,3 +90,19 @@ def test_clock_times_hold_after_a_restart_with_the_laptop_down_an_hour(data_dir,
     assert [s["starts_at"] for s in data["steps"][:3]] == ["14:00", "14:02", "15:03"]
     assert data["clock"] == {**data["clock"], "start": "14:00", "end": "15:04"}
     assert round(data["duration_seconds"]) == 240       # the hour away is not meeting time
+
+
+def test_a_meeting_still_going_says_which_step_is_on_and_turns_of_no_time_are_no_speaking_time(data_dir, library):
+    now = [0.0]
+    service = MeetingService(data_dir, library, clock=lambda: now[0])  # time moves only when the test says
+    mid = service.create("progressiegerichte-intervisie", ["Anna", "Bram", "Carla"], "Anna")
+    service.command(mid, "start")
+    now[0] += 200
+    service.command(mid, "next_step")                   # verhelderen: Bram's turn
+    service.command(mid, "next_turn")                   # at once: Carla (no time held)
+    service.command(mid, "pause")
+    steps = service.record(mid)["steps"]
+    assert [s["verdict"] for s in steps[:3]] == ["0:20 over tijd", "nu bezig", "nog niet begonnen"]
+    data = service.record(mid)
+    assert data["speaking"] == {} and data["speaking_basis"] is None
+    assert "Er is geen spreektijd gemeten" in service.export(mid, "md")
