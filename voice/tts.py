@@ -97,6 +97,7 @@ class Renderer:
         self._ids = itertools.count(1)
         self.voice_id: Optional[str] = None
         self.restarts = 0
+        self._closed = False  # closed while a cue was rendering on another thread: no new worker
         self.choice = None  # the VoiceChoice it was made for (renderer_for), if any
 
     # -- public -----------------------------------------------------------------
@@ -122,6 +123,8 @@ class Renderer:
                         self._render_once(speakable(text), target)
                     break
                 except _WorkerDied:
+                    if self._closed:  # the room is stopping: this cue is not said, and no worker starts again
+                        raise VoiceError("tts_failed", "De spraak is gestopt; de tekst staat op het scherm.")
                     if self.engine == "piper" and attempt == 2:
                         self._fall_back("de Piper-stem stopte twee keer bij dezelfde zin")
                         continue
@@ -153,6 +156,7 @@ class Renderer:
         return self._proc.pid if self._proc is not None and self._proc.is_alive() else None
 
     def close(self) -> None:
+        self._closed = True
         if self._proc is not None and self._proc.is_alive():
             try:
                 self._requests.put(None)
@@ -251,19 +255,26 @@ class Renderer:
                              "de tekst staat op het scherm.")
 
     def _wait_for(self, match, timeout: float):
+        # The worker and its queue as they are now: close() on another thread (a stopping room)
+        # takes them away, and then this cue's worker is gone, not a crash.
+        proc, responses = self._proc, self._responses
+        if proc is None or responses is None:
+            raise _WorkerDied()
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise _Timeout()
             try:
-                message = self._responses.get(timeout=min(left, 0.1))
+                message = responses.get(timeout=min(left, 0.1))
+            except (OSError, ValueError):  # the queue was closed under us
+                raise _WorkerDied()
             except queue.Empty:
-                if not self._proc.is_alive():
+                if not proc.is_alive():
                     # Drain what it may have said before it died.
                     try:
-                        message = self._responses.get_nowait()
-                    except queue.Empty:
+                        message = responses.get_nowait()
+                    except (queue.Empty, OSError, ValueError):
                         raise _WorkerDied()
                 else:
                     continue

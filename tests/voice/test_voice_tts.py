@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
+import time
 import wave
 from pathlib import Path
 
@@ -171,3 +173,29 @@ def test_many_cues_in_a_row_from_one_worker(tmp_path):
         results = [r.render(t) for t in texts]
         assert all(res.ok for res in results), [res.error for res in results if not res.ok]
         assert r.restarts == 0
+
+
+def test_closing_while_a_cue_renders_on_another_thread_ends_it_quietly(tmp_path):
+    """A stopping room closes the renderer while the speaker thread waits for a cue: that cue fails
+    with a sentence (no traceback from a worker taken away mid-wait) and no new worker starts."""
+    import threading
+
+    marker = tmp_path / "hanging"
+    hook = tmp_path / "hang_hook.py"
+    hook.write_text(f"import pathlib, threading\n\ndef hang(text):\n    if 'HANG' in text:\n"
+                    f"        pathlib.Path({str(marker)!r}).touch()\n        threading.Event().wait()\n")
+    renderer = Renderer(tmp_path / "cues", timeout=60.0, hook=f"{hook}:hang")
+    assert renderer.render("Even opwarmen.").ok
+    done: dict = {}
+    speaking = threading.Thread(target=lambda: done.update(result=renderer.render("HANG: deze zin blijft hangen.")))
+    speaking.start()
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline:  # the worker has the cue and hangs on it
+        select.select([], [], [], 0.01)
+    assert marker.exists()
+    renderer.close()
+    speaking.join(timeout=30)
+    assert not speaking.is_alive()
+    result = done["result"]
+    assert not result.ok and result.error.code == "tts_failed" and "scherm" in result.error.message
+    assert renderer.worker_pid is None and renderer._proc is None
