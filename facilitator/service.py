@@ -240,10 +240,6 @@ class MeetingService:
                 "participants": list(s.setup.participants), "status": s.status,
                 "duration_seconds": round(meeting_elapsed(s, self._now(live)), 1), "step": s.step.title}
 
-    def previous_meeting(self, participants: list[str]) -> Optional[dict[str, Any]]:
-        """The group's last meeting, for the terugkoppeling ("wat heb je met de tips gedaan?")."""
-        return lookback.previous_meeting(self, participants)
-
     # -- events ---------------------------------------------------------------
 
     def command(self, meeting_id: str, kind: str, /, source: str = "web", by: Optional[str] = None,

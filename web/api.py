@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from facilitator import lookback
 from web import meetings as m
 from web import schemas, shaping
 from web.errors import fail
@@ -145,7 +146,7 @@ def previous():
     names = [n.strip() for n in request.args.getlist("participant") if n.strip()]
     if not names:
         return jsonify(None)
-    return jsonify(m.service().previous_meeting(names))
+    return jsonify(lookback.previous_meeting(m.service(), names))
 
 
 @bp.get("/pairing")

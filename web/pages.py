@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import (Blueprint, Response, flash, g, redirect, render_template, request, url_for)
 
-from facilitator import notices
+from facilitator import lookback, notices
 from facilitator.verslag import NO_SPEAKING_TIME
 from web import meetings as m
 from web import shaping
@@ -151,7 +151,7 @@ def _terugkoppeling_steps(view: dict[str, Any]) -> list[int]:
 
 def _previous_for(view: dict[str, Any]):
     try:
-        previous = m.service().previous_meeting(view.get("participants") or [])
+        previous = lookback.previous_meeting(m.service(), view.get("participants") or [])
     except Exception:  # the terugkoppeling is a nicety; never let it break the live page
         return None
     if previous and previous.get("id") == view.get("id"):
