@@ -11,6 +11,7 @@ the Listener asks it first for a segment short enough to be a command.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import os
@@ -183,13 +184,17 @@ class WhisperWorker:
 
     The queue is bounded: `submit(..., block=False)` answers False when the machine has fallen
     behind, and the caller keeps what it had (the Vosk text of a line). Results come out in
-    submission order through `results()` (or the `on_result` callback).
+    submission order through `results()` (or the `on_result` callback), except that scoring a
+    short segment's phrases goes ahead of lines still waiting to be decoded: a command must not
+    wait behind a line (the engine places a line that comes late by its own time).
     """
 
     def __init__(self, recognizer: WhisperRecognizer, *, maxsize: int = 3,
                  on_result: Optional[Callable[[Job, Union[Utterance, "Spot", None]], None]] = None):
         self.recognizer = recognizer
-        self._jobs: "queue.Queue[Optional[Job]]" = queue.Queue(maxsize=maxsize)
+        # (0: scoring phrases, 1: decoding a line, 2: stop; then submission order) -> job
+        self._jobs: "queue.PriorityQueue[tuple[int, int, Optional[Job]]]" = queue.PriorityQueue(maxsize=maxsize)
+        self._order = itertools.count()
         self._done: "queue.Queue[tuple[Job, Union[Utterance, Spot, None]]]" = queue.Queue()
         self._on_result = on_result
         self.stats = {"submitted": 0, "dropped": 0, "decoded": 0, "failed": 0}
@@ -199,7 +204,8 @@ class WhisperWorker:
     def submit(self, key: object, pcm: bytes, start: float, *, block: bool = False,
                phrases: Iterable[str] = ()) -> bool:
         try:
-            self._jobs.put(Job(key, pcm, start, tuple(phrases)), block=block)
+            job = Job(key, pcm, start, tuple(phrases))
+            self._jobs.put((0 if job.phrases else 1, next(self._order), job), block=block)
         except queue.Full:
             self.stats["dropped"] += 1
             return False
@@ -226,7 +232,7 @@ class WhisperWorker:
 
     def _run(self) -> None:
         while True:
-            job = self._jobs.get()
+            _priority, _n, job = self._jobs.get()
             if job is None:
                 return
             outcome = "decoded"
@@ -244,7 +250,7 @@ class WhisperWorker:
 
     def close(self) -> None:
         try:
-            self._jobs.put(None, timeout=1)
+            self._jobs.put((2, next(self._order), None), timeout=1)
         except queue.Full:
             pass
         self._thread.join(timeout=5)

@@ -31,14 +31,14 @@ from voice.whisper import LANGUAGE
 
 MIN_FRAMES = 600        # 6 s of features: shorter windows make Whisper repeat itself ("Ik pass Ik pass")
 PAD_FRAMES = 200        # 2 s of padding after the speech
-MAX_TOKENS = 24         # a short segment's own reading: a command is a few tokens
+MAX_TOKENS = 12         # a short segment's own reading: a command is a few tokens, a longer reading no command
 PRUNE = 6.0             # forms whose first token is this much less likely than the best form's are not scored
 MAX_SCORED = 8
 # The decision (measured on our phrases in several espeak-ng voices and on short Dutch replies such as
 # "dat klopt", "precies", "mooi zo"; log probabilities in nats, see benchmarks/voice_whisper.py).
 MIN_LOGPROB = -6.0      # a phrase heard is at least this likely (e^-6: a cough's best phrase scored -6.4)
 BEHIND_FREE = 2.5       # and at most this much less likely than the model's own reading
-OVER_OTHERS = 3.0       # and beats every phrase of another kind by this much
+OVER_OTHERS = 3.0       # and beats every phrase that does something else by this much
 # Whisper's no-speech probability: commands measured 0.03-0.5, coughs 0.45-0.66.
 MAX_NO_SPEECH = 0.6     # above: not speech at all, whatever the reading says
 MAX_NO_SPEECH_SCORED = 0.4  # a phrase that is not the model's own reading needs speech for sure
@@ -90,14 +90,14 @@ def spot(model, audio: np.ndarray, phrases: Iterable[str]) -> Spot:
     # No initial prompt with our phrases: it lifts recall but makes Whisper hear them in other words
     # (measured: "vorige stap" became "Volgende stap", "pas" became "Pauze": false commands).
     prompt = list(tok.sot_sequence) + [tok.no_timestamps]
-    free = model.model.generate(encoded, [prompt], beam_size=1, max_length=len(prompt) + MAX_TOKENS, return_scores=True,
-                                length_penalty=0.0, suppress_blank=True, return_logits_vocab=True,
+    free = model.model.generate(encoded, [prompt], beam_size=1, max_length=len(prompt) + MAX_TOKENS,
+                                return_scores=True, length_penalty=0.0, suppress_blank=True, return_logits_vocab=True,
                                 return_no_speech_prob=True)[0]
     free_ids = [t for t in free.sequences_ids[0] if t < tok.eot]
     steps = free.logits[0]
     first = _log_softmax(steps[0]) if steps else None
-    # Only the forms whose first token the model finds plausible are scored in full: each scored form
-    # costs the decoder a pass over the whole encoding.
+    # Each scored form costs the decoder a pass over the whole encoding: only the forms whose first
+    # token the model finds plausible.
     texts = [(p, tok.encode(f)) for p in phrases for f in forms(p)]
     if first is not None:
         texts.sort(key=lambda pt: -first[pt[1][0]])
@@ -132,11 +132,12 @@ def decide(found: Spot, spotter: CommandSpotter, span: tuple[float, float]) -> D
     if not found.scores or found.no_speech > MAX_NO_SPEECH_SCORED:
         return plain
     phrase, lp = max(found.scores.items(), key=lambda kv: kv[1])
-    kind = table.entries[phrase].kind
-    rivals = [v for p, v in found.scores.items() if table.entries[p].kind != kind]
+    entry = table.entries[phrase]
+    # Rivals: phrases that would do something else ("drie" and "vier" are one kind, other scores).
+    rivals = [v for p, v in found.scores.items()
+              if (table.entries[p].kind, table.entries[p].args) != (entry.kind, entry.args)]
     lead = lp - max(rivals, default=-math.inf)
     if lp >= MIN_LOGPROB and lp >= found.text_logprob - BEHIND_FREE and lead >= OVER_OTHERS:
-        entry = table.entries[phrase]
         return Decision(True, "ok_scored", kind=entry.kind, phrase=phrase, start=span[0], end=span[1],
                         confidence=round(math.exp(lp), 3), args=entry.args)
     return plain

@@ -95,6 +95,27 @@ def test_a_full_queue_drops_work_never_order(whisper, dutch_clips):
         worker.close()
 
 
+def test_scoring_a_short_segment_goes_ahead_of_lines_waiting(whisper, dutch_clips, tmp_path):
+    """A command is not kept waiting behind lines: the worker scores short segments first."""
+    line = read_pcm(dutch_clips["rdh_vl12745"][0])
+    short, _ = room([0.3, espeak_nl("volgende", VOICES[0], tmp_path), 0.4])
+    worker = WhisperWorker(whisper, maxsize=5)
+    try:
+        for i in range(3):
+            assert worker.submit(("line", i), line, 10.0 * i, block=True)
+        assert worker.submit("command", short, 40.0, block=True, phrases=("volgende", "volgende stap", "pauze"))
+        got = []
+        while worker.pending():
+            got += worker.results(wait=True, timeout=120)
+        order = [job.key for job, _ in got]
+        # Line 0 may already be decoding when the command comes; lines 1 and 2 wait for it.
+        assert order.index("command") < order.index(("line", 1)) < order.index(("line", 2)), order
+        spot = dict((job.key, r) for job, r in got)["command"]
+        assert spot is not None and max(spot.scores, key=spot.scores.get) == "volgende", spot
+    finally:
+        worker.close()
+
+
 COMMANDS = [("volgende", "next_turn"), ("ik pas", "pass"), ("tip", "tip"), ("pauze", "pause"),
             ("volgende stap", "next_step"), ("herhaal", "repeat")]
 SENTENCES = ["Ik pas dat vaak toe in mijn eigen werk.", "De volgende stap is dat we met het team gaan praten."]
