@@ -148,10 +148,11 @@ def test_spoken_commands_in_a_room(spoken_meeting):
     false = len(kinds) - hits
     print(f"commands: {hits}/{len(expected)} found, {false} false; scored {listener.stats['scored']} segments")
     assert false == 0, kinds
-    # Whisper base on espeak-ng: "tip" comes out as "Deep", "herhaal" as "en pauw" (see the benchmark).
-    # Its recall here is about half and varies by a phrase or two between runs (5 to 7 of 12 seen), so
-    # this floor proves the path hears commands in a room; the benchmark reports the recall itself.
-    assert hits >= len(expected) // 3, kinds
+    # Whisper base on espeak-ng: "herhaal" comes out as "Hengpouw", "verder" as "Weet dat" (see
+    # voice/whisper_spot.py and the benchmark). With the short segments scored against our phrases
+    # it found 7 of 12 in each of 10 runs on a busy 2-core machine (load 12 to 27): the floor is
+    # one below that.
+    assert hits >= 6, kinds
 
 
 def test_a_commands_words_are_no_line_without_grammar_mode(spoken_meeting):
