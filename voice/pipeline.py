@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 
 VoiceEvent = Union[SpeechActivity, Utterance, Command, DeviceEvent]
 
+# Seconds of audio before a segment that the command grammar also hears (the segment's own pre-roll included).
+GRAMMAR_LEAD = 1.0
+
 
 @dataclass(frozen=True)
 class Heard:
@@ -104,10 +107,12 @@ class Listener:
         self.whisper_queue = whisper_queue
         self.rejected: deque[Decision] = deque(maxlen=100)  # recent non-commands, for diagnosis
         self.stats = {"frames": 0, "gated_frames": 0, "commands": 0, "rejected": 0, "finals": 0,
-                      "segments": 0, "whisper_lines": 0, "whisper_dropped": 0, "scored": 0}
+                      "segments": 0, "whisper_lines": 0, "whisper_dropped": 0, "scored": 0,
+                      "grammar_fed_seconds": 0.0}
         self._stopped = threading.Event()
         self._held: list[Utterance] = []       # finals of the running segment, until the decision
         self._held_grammar: list[Utterance] = []
+        self._lead: deque[AudioFrame] = deque()  # the quiet the grammar hears before a segment
         self._released = False                 # the running segment is too long to be a command
         self._reopened_at: Optional[float] = None
         self._gated = False
@@ -150,6 +155,7 @@ class Listener:
                     break
                 if isinstance(item, DeviceEvent):
                     if item.kind == "mic_lost":
+                        self._lead.clear()
                         yield from self._flush()
                     yield Heard(self._now, item)
                     continue
@@ -165,6 +171,7 @@ class Listener:
             if isinstance(src_stats, dict):
                 self.stats.update(src_stats)
             self.stats["fed_seconds"] = round(self.segmenter.stats["fed_seconds"], 2)
+            self.stats["grammar_fed_seconds"] = round(self.stats["grammar_fed_seconds"], 2)
 
     def _frame(self, frame: AudioFrame) -> Iterator[Heard]:
         self.stats["frames"] += 1
@@ -174,6 +181,7 @@ class Listener:
             yield Heard(self._now, Tick())
         if self.gate is not None and not self.gate.is_open(frame.start, frame.end):
             self.stats["gated_frames"] += 1
+            self._lead.clear()
             if not self._gated:
                 self._gated = True
                 # End what was being said before the cue, so nothing heard later is glued onto it.
@@ -188,17 +196,28 @@ class Listener:
                 self.segmenter.mark_cut()  # already talking when the cue ended
             yield Heard(self._now, activity)
         if self._commands is not None:
-            # The command grammar is cheap (about 1/8 of the transcript) and decodes short phrases
-            # more reliably with the room's quiet before them: it hears every frame, and what it
-            # finds outside a segment is dropped.
-            found = self._commands.accept(frame)
-            if self.segmenter.current is not None or step.closed:
-                self._held_grammar += found
+            self._grammar_feed(frame, step.feed)
         yield from self._feed(step.feed)
         for seg in step.closed:
             yield from self._segment_ended(seg)
         if self._worker is not None:
             yield from self._whisper_results(wait=False)
+
+    def _grammar_feed(self, frame: AudioFrame, feed: list[AudioFrame]) -> None:
+        # The command grammar decodes a short phrase reliably only with some of the room's quiet
+        # before it, so each segment comes with GRAMMAR_LEAD seconds of what preceded it; between
+        # segments it hears nothing (quiet stretches cost nothing).
+        if not feed:
+            self._lead.append(frame)
+            while self._lead and self._lead[0].start < frame.end - GRAMMAR_LEAD:
+                self._lead.popleft()
+            return
+        first = feed[0].start
+        frames = [f for f in self._lead if f.start < first - 1e-6] + feed
+        self._lead.clear()
+        for f in frames:
+            self._held_grammar += self._commands.accept(f)
+            self.stats["grammar_fed_seconds"] += f.duration
 
     def _feed(self, frames: list[AudioFrame]) -> Iterator[Heard]:
         s = self.table.settings

@@ -31,6 +31,16 @@ KO_COMMANDS = {
 # the transcript check is looser than for Dutch; the segment-length check does the work.
 KO_SETTINGS = {"max_extra_words": 4}
 KO_SENTENCE = "오늘 날씨가 정말 좋네요 우리 같이 산책하러 갈까요"
+# Sentences with a command phrase inside: at the start, in the middle, at the end. Never a command.
+KO_WITH_COMMAND_WORDS = [
+    "오늘 날씨가 좋네요 잠깐 멈춰 우리 같이 산책하러 갈까요",
+    "감사 합니다 라고 말하는 것은 쉽지 않아요",
+    "저는 그 계획이 정말 좋아요 그리고 팀도 좋아해요",
+    "우리는 이 일을 계속 해요 내일도 모레도",
+    "다시 말해 그 문제는 생각보다 어려워요",
+    "동료들이 도와줘서 정말 감사 합니다",
+    "나는 조용한 아침이 좋아요",
+]
 
 
 def ko_table(**settings):
