@@ -89,6 +89,7 @@ class RoomEar:
 
         self.threshold = threshold
         self.sounds = 0            # times the room went from quiet to sound
+        self.onsets: list[float] = []  # when (time.monotonic(), end of the 50 ms chunk) each sound began
         self.last_sound = float("-inf")
         self._loud = False
         self._lock = threading.Lock()
@@ -112,6 +113,7 @@ class RoomEar:
                 if loud:
                     if not self._loud:
                         self.sounds += 1
+                        self.onsets.append(time.monotonic())
                     self.last_sound = time.monotonic()
                 self._loud = loud
 
