@@ -83,8 +83,9 @@ def build(level: float, minutes: float, seed: int, cache: Path) -> tuple[Room, l
     return room, spoken
 
 
-def score(found: list[tuple[str, float, float]], spoken: list[Spoken]) -> tuple[int, int, list[str]]:
-    """(hits, false commands, what was missed or wrong) for commands found as (kind, start, end)."""
+def score(found: list[tuple[str, float, float]], spoken: list[Spoken], rejected=()) -> tuple[int, int, list[str]]:
+    """(hits, false commands, what was missed or wrong) for commands found as (kind, start, end);
+    `rejected`: the listener's recent non-commands, to say why a command was missed."""
     hits, false, notes, used = 0, 0, [], set()
     for kind, start, end in found:
         mid = (start + end) / 2
@@ -98,7 +99,9 @@ def score(found: list[tuple[str, float, float]], spoken: list[Spoken]) -> tuple[
             notes.append(f"false {kind} at {start:.1f}-{end:.1f} s: {what}")
     for i, s in enumerate(spoken):
         if s.kind and i not in used:
-            notes.append(f"missed {s.kind} at {s.start:.1f}-{s.end:.1f} s")
+            why = [f"{d.reason} {d.phrase or ''} {d.start or 0:.1f}-{d.end or 0:.1f} conf {d.confidence}"
+                   for d in rejected if d.start is not None and s.start - 1 <= d.start <= s.end + 1]
+            notes.append(f"missed {s.kind} at {s.start:.1f}-{s.end:.1f} s ({'; '.join(why) or 'no phrase heard'})")
     return hits, false, notes
 
 
@@ -112,7 +115,7 @@ def run(wav: Path, commands_path: Path):
     listener = replay(wav, model, commands=command_table(str(commands_path)), tick_every=0.25)
     wall0, cpu0 = time.perf_counter(), time.process_time()
     found = [(h.event.kind, *h.event.args["spoken"]) for h in listener if isinstance(h.event, Command)]
-    return found, time.perf_counter() - wall0, time.process_time() - cpu0, listener.stats
+    return found, time.perf_counter() - wall0, time.process_time() - cpu0, listener
 
 
 def commands_toml() -> str:
@@ -139,8 +142,9 @@ def main() -> None:
     for level in (float(x) for x in args.levels.split(",")):
         room, spoken = build(level, args.minutes, args.seed, cache)
         wav = room.write(work / f"room{level:.0f}.wav")
-        found, wall, cpu, stats = run(wav, commands_path)
-        hits, false, notes = score(found, spoken)
+        found, wall, cpu, listener = run(wav, commands_path)
+        stats = listener.stats
+        hits, false, notes = score(found, spoken, listener.rejected)
         n = sum(1 for s in spoken if s.kind)
         inside = sum(1 for s in spoken if s.text in WITH_COMMAND_WORDS)
         total_hits, total_cmds, total_false = total_hits + hits, total_cmds + n, total_false + false
