@@ -124,8 +124,7 @@ class MeetingService:
 
     # -- meetings -------------------------------------------------------------
 
-    def create(self, method_id: str, participants: list[str], inbrenger: Optional[str],
-               procesbegeleider: Optional[str] = None,
+    def create(self, method_id: str, participants: list[str], inbrenger: Optional[str], procesbegeleider: Optional[str] = None,
                hulpvraag: Optional[str] = None, options: Optional[dict] = None, nested=None) -> str:
         """`nested`: which method runs inside a method's rondes (the bijeenkomst): an id, or {step: id}."""
         method = nest(self.library, self.library.get(method_id), nested)
@@ -137,8 +136,7 @@ class MeetingService:
         except TypeError as exc:
             raise SetupError("Een optie heeft een onbekende naam of een verkeerde waarde.") from None
         meeting_id = uuid.uuid4().hex[:12]
-        record = {
-            # The composed method itself: a replay needs neither the library nor the choice.
+        record = {  # the composed method itself: a replay needs neither the library nor the choice
             "method": method.model_dump(mode="json", exclude={"path"}),
             "participants": list(setup.participants),
             "inbrenger": setup.inbrenger,
