@@ -164,8 +164,7 @@ class MeetingService:
         if row is None:
             raise UnknownMeeting(meeting_id)
         state = new_state(_setup_of(row))
-        last = 0.0
-        last_say = None
+        last, last_say = 0.0, None
         for stored in self.store.events(meeting_id):
             state, effects = apply(state, stored.event, stored.at)
             last = stored.at

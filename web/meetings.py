@@ -51,7 +51,8 @@ def view(meeting_id: str) -> dict[str, Any]:
 def command_args(kind: str, values: dict[str, Any], *, from_form: bool) -> dict[str, Any]:
     """The arguments of a command, from a form (strings) or a JSON body (typed)."""
     if kind not in COMMAND_KINDS:
-        fail(400, f"Onbekende opdracht '{kind}'.")
+        # The unknown word is not echoed: it may be anything a client sent.
+        fail(400, f"Onbekende opdracht. Kies uit: {', '.join(COMMAND_KINDS)}.")
     args: dict[str, Any] = {}
     for name in COMMAND_ARGS.get(kind, ()):
         if name not in values:

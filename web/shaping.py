@@ -119,6 +119,7 @@ def method_card(method: Method) -> dict[str, Any]:
         # Steps in which a whole method runs (the bijeenkomst's rondes): the start page lets you choose.
         "nests": [{"slot": s.id, "title": s.title, "choices": [{"id": k, "label": v} for k, v in s.nest.choices.items()]}
                   for s in method.steps if s.nest is not None],
+        "chooses_inbrenger": method.inbrenger_choice is not None,  # the group chooses in the meeting
         "credit": method.credit,
         "user": method.user,
         "search": fold(" ".join([method.id, method.name, method.purpose])),

@@ -96,12 +96,12 @@
     });
   }
 
-  var capture = $("capture-text");
-  if (capture) {
-    capture.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") { capture.blur(); document.getElementById("stage").focus({ preventScroll: true }); }
+  // Esc in any capture field gives the keys back to the meeting.
+  document.querySelectorAll("form[data-capture] input[type=text]").forEach(function (field) {
+    field.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { field.blur(); document.getElementById("stage").focus({ preventScroll: true }); }
     });
-  }
+  });
 
   window.Facilitator.capture = { render: render, label: label };
   var v = live.view();

@@ -204,6 +204,12 @@
   $("add-person").addEventListener("click", add);
   begeleiderSelect.addEventListener("change", function () { begeleiderField.value = begeleiderSelect.value; });
 
+  // Methods in which the group chooses the inbrenger in the meeting (Balint, snelle adviesrondes...).
+  function choosesLater() {
+    var checked = document.querySelector('input[name="method"]:checked');
+    return !!(checked && checked.hasAttribute("data-chooses-inbrenger"));
+  }
+
   function updateGroupHint() {
     var hint = $("group-hint");
     var size = groupSizes[selectedMethod()];
@@ -211,6 +217,8 @@
     var text = n + (n === 1 ? " deelnemer" : " deelnemers");
     if (size && n && (n < size[0] || n > size[1])) {
       text += ". Deze werkvorm is bedoeld voor " + (size[0] === size[1] ? size[0] : size[0] + " tot " + size[1]) + " personen.";
+    } else if (n && !inbrengerField.value && choosesLater()) {
+      text += ". De groep kiest tijdens de bijeenkomst wie de casus inbrengt.";
     } else if (n && !inbrengerField.value) {
       text += ". Kies nog wie de casus inbrengt.";
     } else if (n) {
@@ -270,7 +278,7 @@
       problem("Voeg eerst de deelnemers toe.", newPerson);
       return;
     }
-    if (!inbrengerField.value) {
+    if (!inbrengerField.value && !choosesLater()) {
       e.preventDefault();
       problem("Kies wie de casus inbrengt: klik bij die naam op ‘Maak inbrenger’.",
               list.querySelector(".role-toggle"));
