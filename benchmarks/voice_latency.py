@@ -75,8 +75,8 @@ def main() -> None:
         print(f"wall-clock latency, paced like a microphone: p50 {percentile(wall_lat, 50) * 1000:.0f} ms, "
               f"p95 {percentile(wall_lat, 95) * 1000:.0f} ms")
     st = listener.stats
-    print(f"decided on the partial at speech end: {st['early']}, later confirmed by the final: "
-          f"{st['early_confirmed']}, contradicted: {st['early_unconfirmed']}")
+    print(f"recognizers fed: free-form {st['fed_seconds']:.0f} s, grammar {st['grammar_fed_seconds']:.0f} s "
+          f"of {len(pcm) / 32000:.0f} s")
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
 
 
