@@ -127,7 +127,9 @@ def decide(found: Spot, spotter: CommandSpotter, span: tuple[float, float]) -> D
         return Decision(False, "no_speech")
     plain = spotter.judge(found.text, segment=span) if found.text else Decision(False, "empty")
     if plain.accepted:
-        return replace(plain, start=span[0], end=span[1])
+        # The reading has no word times here: its confidence is the reading's own probability.
+        conf = plain.confidence if plain.confidence is not None else round(math.exp(found.text_logprob), 3)
+        return replace(plain, start=span[0], end=span[1], confidence=conf)
     table = spotter.table
     if not found.scores or found.no_speech > MAX_NO_SPEECH_SCORED:
         return plain

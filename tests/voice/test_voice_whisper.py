@@ -161,6 +161,7 @@ def test_a_commands_words_are_no_line_without_grammar_mode(spoken_meeting):
     found = [h.decision for h in heard if isinstance(h.event, Command)]
     lines = [h.event for h in heard if isinstance(h.event, Utterance)]
     assert found and lines
+    assert all(0.0 < d.confidence <= 1.0 for d in found), found
     for d in found:
         assert not any(u.start < d.end and u.end > d.start for u in lines), d
     # The sentences with command words inside them are lines, not commands.
