@@ -12,12 +12,21 @@
   var TEXT_OUTCOMES = served.outcomes.slice(1);  // the hulpvraag first, then the others in their order
   var RATINGS = served.ratings;
 
+  // Times count from Start, as in the verslag: the server sends each line's `since_start`; a line without
+  // it (a partial) is placed by the Start moment the latest view carries.
+  var startedAt = null;
+  function setStartedAt(at) { startedAt = at == null ? null : at; }
+  function sinceStart(line) {
+    if (line.since_start != null) { return line.since_start; }
+    return startedAt == null ? 0 : Math.max(0, (line.start || 0) - startedAt);
+  }
+
   function lineNode(line) {
     var li = el("li", line.type === "notitie" ? "note" : "");
     if (line.id) { li.dataset.id = line.id; }
     var text = el("span", "text", line.text || "");
     if (line.type && line.type !== "notitie") { text.append(" ", el("span", "badge", line.type)); }
-    li.append(el("span", "time", clock(line.start || 0)), el("span", "speaker", line.speaker || ""), text);
+    li.append(el("span", "time", clock(sinceStart(line))), el("span", "speaker", line.speaker || ""), text);
     return li;
   }
 
@@ -47,7 +56,7 @@
     var partial = $("partial");
     var list = $("transcript");
     var stick = nearBottom(list);
-    partial.children[0].textContent = clock(line.start || 0);
+    partial.children[0].textContent = clock(sinceStart(line));
     partial.children[1].textContent = line.speaker || "";
     partial.children[2].textContent = line.text || "";
     partial.hidden = !line.text;
@@ -126,7 +135,7 @@
     }));
   }
 
-  window.Facilitator.transcript = { addLine: addLine, showPartial: showPartial,
+  window.Facilitator.transcript = { setStartedAt: setStartedAt, addLine: addLine, showPartial: showPartial,
     renderTranscript: renderTranscript, renderOutcomes: renderOutcomes, renderSteps: renderSteps,
     renderBars: renderBars };
 }());

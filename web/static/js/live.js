@@ -86,6 +86,7 @@
     if (!newer(v, fromStream)) { return; }
     var before = view;
     view = v;
+    tr.setStartedAt(v.started_at);
     receivedAt = performance.now();
     lostAt = null;
     announceChanges(before, v);
