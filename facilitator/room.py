@@ -17,6 +17,8 @@ from facilitator.clock import TICK_SECONDS, StreamClock, Ticker
 
 log = logging.getLogger(__name__)
 
+VOICE_START_WAIT = 10.0  # seconds a stop waits for voice still starting: a model loads in a few
+
 
 @dataclass(frozen=True)
 class RoomSettings:
@@ -59,6 +61,7 @@ class Room:
                                    voice_engine=settings.voice_engine, voice_name=settings.voice_name,
                                    engine=settings.engine)
         self._stopped = False
+        self._voice_start: Optional[threading.Thread] = None
 
     @property
     def notices(self) -> list[str]:
@@ -84,7 +87,8 @@ class Room:
                     for notice in self.voice.start():
                         on_notice(notice)
 
-                threading.Thread(target=start_voice, name="voice-start", daemon=True).start()
+                self._voice_start = threading.Thread(target=start_voice, name="voice-start", daemon=True)
+                self._voice_start.start()
         return self
 
     def replay(self, meeting_id: str, progress: Optional[Callable[[float], None]] = None) -> dict:
@@ -105,6 +109,11 @@ class Room:
             return ""
         self._stopped = True
         self.ticker.stop()
+        if self._voice_start is not None:
+            # A model still loading in native code when the process exits aborts it ("terminate called
+            # without an active exception", seen on Ctrl-C right after start with the cores busy): let
+            # the start finish, so voice is stopped as a whole and the exit is clean.
+            self._voice_start.join(timeout=VOICE_START_WAIT)
         if self.voice is not None:
             self.voice.stop()
         return self.service.close()

