@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("selenium")
-from selenium.webdriver.common.by import By  # noqa: E402
 
 from browser_kit import browser, clean_page, wait  # noqa: E402,F401
 from verslag_scenario import METHOD, PEOPLE, set_day_clock  # noqa: E402
@@ -15,7 +14,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_page")]
 
 
 def _times(driver) -> list[str]:
-    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#transcript li:not(#partial) .time")]
+    # Read in one script: the page may rebuild the list between finding an element and reading it.
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#transcript li:not(#partial) .time'),"
+        " e => e.textContent.trim());")
 
 
 def test_live_transcript_times_count_from_start_not_from_setting_up(browser, live_server):
