@@ -8,6 +8,7 @@ recording comes out byte for byte the same on every run.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import subprocess
@@ -36,12 +37,9 @@ def dbfs(pcm: Pcm) -> float:
     return 20 * math.log10(max(rms, 1e-9) / 32768.0)
 
 
-def room_noise(seconds: float, floor_dbfs: float = FLOOR_DBFS, seed: int = 0) -> np.ndarray:
-    """Pink-ish room noise (energy falling with frequency, as fans and ventilation make it) at
-    exactly `floor_dbfs` RMS."""
-    if not FLOOR_RANGE[0] <= floor_dbfs <= FLOOR_RANGE[1]:
-        raise ValueError(f"a room's noise floor is between {FLOOR_RANGE[0]} and {FLOOR_RANGE[1]} dBFS, "
-                         f"not {floor_dbfs}")
+def noise(seconds: float, dbfs: float, color: str = "pink", seed: int = 0) -> np.ndarray:
+    """Steady noise at exactly `dbfs` RMS: "pink" (energy falling with frequency, as fans and
+    ventilation make it), "brown" (a rumble, a chair pushed back) or "white" (a hiss)."""
     n = int(round(seconds * RATE))
     if n == 0:
         return np.zeros(0, dtype="<i2")
@@ -50,11 +48,19 @@ def room_noise(seconds: float, floor_dbfs: float = FLOOR_DBFS, seed: int = 0) ->
     freqs = np.fft.rfftfreq(n, 1.0 / RATE)
     shape = np.zeros_like(freqs)
     audible = freqs >= 40.0  # no DC or sub-bass rumble
-    shape[audible] = 1.0 / np.sqrt(freqs[audible])
-    noise = np.fft.irfft(spectrum * shape, n)
-    target = 32768.0 * 10 ** (floor_dbfs / 20)
-    noise *= target / max(float(np.sqrt(np.mean(noise * noise))), 1e-12)
-    return np.clip(np.round(noise), -32768, 32767).astype("<i2")
+    shape[audible] = {"white": 1.0, "pink": freqs[audible] ** -0.5, "brown": freqs[audible] ** -1.0}[color]
+    out = np.fft.irfft(spectrum * shape, n)
+    target = 32768.0 * 10 ** (dbfs / 20)
+    out *= target / max(float(np.sqrt(np.mean(out * out))), 1e-12)
+    return np.clip(np.round(out), -32768, 32767).astype("<i2")
+
+
+def room_noise(seconds: float, floor_dbfs: float = FLOOR_DBFS, seed: int = 0) -> np.ndarray:
+    """A room's noise floor: pink noise at `floor_dbfs`, which must be a real room's level."""
+    if not FLOOR_RANGE[0] <= floor_dbfs <= FLOOR_RANGE[1]:
+        raise ValueError(f"a room's noise floor is between {FLOOR_RANGE[0]} and {FLOOR_RANGE[1]} dBFS, "
+                         f"not {floor_dbfs}")
+    return noise(seconds, floor_dbfs, "pink", seed)
 
 
 def cough(seed: int = 1) -> np.ndarray:
@@ -133,6 +139,14 @@ class Room:
         self.pause(gap)
         return at
 
+    def noise(self, seconds: float, dbfs: float, color: str = "pink", gap: float = 1.0) -> float:
+        """A louder stretch of noise than the floor (a chair pushed back, a murmur in the hall)."""
+        at = self.t
+        self.parts.append(noise(seconds, dbfs, color, self.seed + 100 + len(self.parts)))
+        self.t += round(seconds * RATE) / RATE
+        self.pause(gap)
+        return at
+
     def dry(self) -> np.ndarray:
         return np.concatenate(self.parts) if self.parts else np.zeros(0, dtype="<i2")
 
@@ -141,6 +155,22 @@ class Room:
 
     def write(self, path: Union[str, Path]) -> Path:
         return _write(Path(path), self.pcm())
+
+
+DUTCH_VOICES = ("nl", "nl+f3", "nl+m3", "nl+f5")  # espeak-ng's Dutch voice and three variants
+
+
+def espeak_nl(text: str, voice: str, cache_dir: Path, speed: int = 160) -> bytes:
+    """Dutch speech from espeak-ng with `voice`, as 16 kHz mono int16 (resampled by sox), cached."""
+    name = hashlib.sha1(f"{voice}:{speed}:{text}".encode()).hexdigest()[:12]
+    out = Path(cache_dir) / f"nl-{name}.wav"
+    if not out.exists():
+        raw = out.with_suffix(".raw.wav")
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(raw), text], check=True)
+        subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
+        raw.unlink()
+    with wave.open(str(out), "rb") as w:
+        return w.readframes(w.getnframes())
 
 
 def room_silence(seconds: float, floor_dbfs: float = FLOOR_DBFS, seed: int = 0) -> bytes:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 
 from facilitator.events import Command, Utterance
@@ -15,7 +14,7 @@ from voice.audio import frames_from_pcm, read_pcm, write_wav
 from voice.pipeline import Listener
 from voice.transcribe import Engines, transcribe_file
 from voice.whisper import WhisperWorker
-from room import VOICES, cough, espeak_nl, noise, room
+from room_audio import DUTCH_VOICES, Room, espeak_nl, noise
 
 pytestmark = pytest.mark.slow
 
@@ -57,23 +56,30 @@ def test_human_dutch_sentences(whisper, dutch_clips):
 
 def test_no_text_from_quiet_noise_or_coughs(whisper, tmp_path):
     """Whisper is known to invent lines ("MUZIEK", subtitles credits) on quiet audio and noise."""
-    pcm, _ = room([2.0, cough(), 1.5, cough(1), 1.0, noise(2.0, -42.0, "brownnoise"), 2.0], floor_dbfs=-60.0)
-    quiet = write_wav(tmp_path / "kamer.wav", pcm)
+    room = Room(floor_dbfs=-60.0)
+    room.pause(2.0)
+    room.cough(gap=1.5)
+    room.cough(gap=1.0)
+    room.noise(2.0, -42.0, "brown", gap=2.0)  # a chair pushed back
+    quiet = room.write(tmp_path / "kamer.wav")
     data = transcribe_file(quiet, whisper_only(whisper))
     assert data["segments"] == [] and data["commands"] == []
     # And the recognizer itself, handed a segment of pure noise or a faint hum, says nothing.
-    for dbfs, color in ((-60.0, "whitenoise"), (-40.0, "pinknoise"), (-35.0, "whitenoise")):
-        sound = np.clip(noise(2.0, dbfs, color), -32768, 32767).astype("<i2").tobytes()
+    for dbfs, color in ((-60.0, "white"), (-40.0, "pink"), (-35.0, "white")):
+        sound = noise(2.0, dbfs, color).tobytes()
         assert whisper.decode(sound, 0.0) is None, (dbfs, color)
 
 
 def test_word_times_are_stream_times(whisper, dutch_clips):
     wav, ref = dutch_clips["rdh_vl09647"]
-    pcm, spans = room([4.0, cough(), 1.75, read_pcm(wav), 1.5])  # a cough in the room before the line
-    heard = list(Listener(frames_from_pcm(pcm), None, whisper=whisper, wait_for_whisper=True))
+    room = Room()
+    room.pause(4.0)
+    room.cough(gap=1.75)  # a cough in the room before the line
+    spoken = room.say(read_pcm(wav), gap=1.5)
+    heard = list(Listener(frames_from_pcm(room.pcm()), None, whisper=whisper, wait_for_whisper=True))
     lines = [h.event for h in heard if isinstance(h.event, Utterance)]
     assert len(lines) == 1 and wer(ref, lines[0].text) <= 0.4
-    (start, end), line = spans[1], lines[0]
+    (start, end), line = (spoken.start, spoken.speech_end), lines[0]
     assert start - 0.35 <= line.words[0].start <= start + 0.5 and end - 0.6 <= line.words[-1].end <= end + 0.4
     assert line.start == line.words[0].start and line.end == line.words[-1].end
 
@@ -98,7 +104,10 @@ def test_a_full_queue_drops_work_never_order(whisper, dutch_clips):
 def test_scoring_a_short_segment_goes_ahead_of_lines_waiting(whisper, dutch_clips, tmp_path):
     """A command is not kept waiting behind lines: the worker scores short segments first."""
     line = read_pcm(dutch_clips["rdh_vl12745"][0])
-    short, _ = room([0.3, espeak_nl("volgende", VOICES[0], tmp_path), 0.4])
+    room = Room()
+    room.pause(0.3)
+    room.say(espeak_nl("volgende", DUTCH_VOICES[0], tmp_path), gap=0.4)
+    short = room.pcm()
     worker = WhisperWorker(whisper, maxsize=5)
     try:
         for i in range(3):
@@ -127,17 +136,18 @@ def spoken_meeting(whisper, tmp_path_factory):
     """Two espeak-ng voices say every command after a sentence, in a -60 dBFS room with coughs,
     and short replies that are no command."""
     d = tmp_path_factory.mktemp("nl-speech")
-    parts, expected = [1.0], []
-    for i, voice in enumerate(VOICES[:2]):
+    room, expected = Room(floor_dbfs=-60.0), []
+    room.pause(1.0)
+    for i, voice in enumerate(DUTCH_VOICES[:2]):
         for j, (phrase, kind) in enumerate(COMMANDS):
-            parts += [espeak_nl(SENTENCES[(i + j) % 2], voice, d), 1.5, espeak_nl(phrase, voice, d), 2.0]
+            room.say(espeak_nl(SENTENCES[(i + j) % 2], voice, d), gap=1.5)
+            room.say(espeak_nl(phrase, voice, d), gap=2.0)
             expected.append(kind)
             if j == 2:
-                parts += [cough(j), 1.5]
+                room.cough(gap=1.5)
             if j < len(REPLIES):
-                parts += [espeak_nl(REPLIES[j], voice, d), 1.8]
-    pcm, spans = room(parts, floor_dbfs=-60.0)
-    listener = Listener(frames_from_pcm(pcm), None, whisper=whisper, wait_for_whisper=True)
+                room.say(espeak_nl(REPLIES[j], voice, d), gap=1.8)
+    listener = Listener(frames_from_pcm(room.pcm()), None, whisper=whisper, wait_for_whisper=True)
     return list(listener), expected, listener
 
 

@@ -15,8 +15,7 @@ from facilitator.clock import StreamClock
 from facilitator.replay import replay_recording
 from facilitator.service import MeetingService
 from methods import load_library
-from room import espeak_nl
-from room_audio import Room
+from room_audio import Room, espeak_nl
 from voice.audio import read_pcm, write_wav
 
 pytestmark = pytest.mark.slow
