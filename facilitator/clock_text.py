@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 
 def clock(seconds: Optional[float]) -> str:
     if seconds is None:
         return "–"
-    total = int(round(abs(seconds)))
+    # Half a second rounds up, as the screens' JavaScript (Math.round) does: Python's round() would
+    # show 50.5 s as 0:50 in the verslag and 0:51 on the live page.
+    total = int(math.floor(abs(seconds) + 0.5))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     sign = "-" if seconds < 0 else ""

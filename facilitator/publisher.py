@@ -25,6 +25,7 @@ class Update:
     effects: tuple[Effect, ...] = ()
     view: Optional[dict[str, Any]] = None
     deleted: bool = False
+    started_at: Optional[float] = None  # the meeting's Start, so lines carry their time from it
 
 
 _CHANGES = itertools.count(1)
@@ -40,7 +41,7 @@ class Audience:
 
     def publish(self, meeting_id: str, method: Method, effects: list[Effect],
                 build_view: Callable[[], dict[str, Any]], listeners: list[Callable[[str, Effect], None]],
-                force_view: bool = False) -> Optional[dict[str, Any]]:
+                force_view: bool = False, started_at: Optional[float] = None) -> Optional[dict[str, Any]]:
         """Hand the facts on; return the view when one was built (at most one per call)."""
         for effect in effects:
             if isinstance(effect, Say):
@@ -52,7 +53,7 @@ class Audience:
             self.seq = next(_CHANGES)
         view = build_view() if shows and self.subscribers else None
         if self.subscribers and (effects or view is not None):
-            update = Update(meeting_id, method, tuple(effects), view)
+            update = Update(meeting_id, method, tuple(effects), view, started_at=started_at)
             for sub in list(self.subscribers):
                 sub.put(update)
         for effect in effects:

@@ -336,7 +336,7 @@ class MeetingService:
 
     def _publish(self, live: _Live, effects: list[Effect], force_view: bool = False) -> Optional[dict[str, Any]]:
         return live.audience.publish(live.id, live.state.method, effects, lambda: self._view(live), self._listeners,
-                                     force_view=force_view)
+                                     force_view=force_view, started_at=live.state.timer.started_at)
 
     # -- reading --------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from facilitator.engine.view import line_json
+from facilitator.engine.view import line_since_start
 from facilitator.events import Heard, LineAdded, LineChanged, LineRemoved, OutcomeNoted, Rejected, Say
 from facilitator.publisher import Update
 
@@ -16,7 +16,7 @@ from facilitator.publisher import Update
 def messages(update: Update) -> Iterator[tuple[str, Any]]:
     for effect in update.effects:
         if isinstance(effect, (LineAdded, LineChanged)):
-            yield "transcript", line_json(update.method, effect.line)
+            yield "transcript", line_since_start(update.method, effect.line, update.started_at)
         elif isinstance(effect, LineRemoved):
             yield "removed", {"id": effect.line_id}
         elif isinstance(effect, Heard):
@@ -38,5 +38,5 @@ def _outcome(update: Update, noted: OutcomeNoted) -> dict[str, Any]:
     if noted.text is not None:
         data["text"] = noted.text
     if noted.line is not None:
-        data["line"] = line_json(update.method, noted.line)
+        data["line"] = line_since_start(update.method, noted.line, update.started_at)
     return data

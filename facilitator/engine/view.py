@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, Optional
 
 from methods import Method, minutes_json
 from facilitator.engine import cues
@@ -34,10 +34,14 @@ def speaking_by_step(state: State, now: float) -> dict[int, dict[str, float]]:
 
 
 def line_dict(state: State, line: Line) -> dict[str, Any]:
-    """A line with its moment counted from Start (`start` counts from the meeting's creation)."""
-    started = state.timer.started_at
-    return {**line_json(state.method, line),
-            "since_start": round(max(0.0, line.start - started), 1) if started is not None else 0.0}
+    return line_since_start(state.method, line, state.timer.started_at)
+
+
+def line_since_start(method: Method, line: Line, started_at: Optional[float]) -> dict[str, Any]:
+    """A line with its moment counted from Start (`start` counts from the meeting's creation): the one
+    time every screen and the verslag show for it."""
+    since = round(max(0.0, line.start - started_at), 1) if started_at is not None else 0.0
+    return {**line_json(method, line), "since_start": since}
 
 
 def line_json(method: Method, line: Line) -> dict[str, Any]:

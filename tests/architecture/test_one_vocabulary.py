@@ -75,6 +75,8 @@ def test_seconds_are_written_as_m_ss_in_one_place():
     from facilitator.clock_text import clock
 
     assert [clock(s) for s in (0, 65.4, -5, 3725)] == ["0:00", "1:05", "-0:05", "1:02:05"]
+    # Half a second up, as the page's Math.round: the live page and the verslag show one time per line.
+    assert [clock(s) for s in (50.5, 2.5, 0.49, -0.5)] == ["0:51", "0:03", "0:00", "-0:01"]
 
 
 def test_step_changing_commands_are_the_engines_list_only():

@@ -99,11 +99,15 @@ def test_commands_transcript_and_outcomes_arrive_as_events(live_server, live_mee
         assert got["state"]["status"] == "running" and got["state"]["step"]["index"] == 0
         assert got["say"]["text"].startswith("Welkom")
         service.command(live_meeting, "next_step")
+        clock.advance(20)
         say(service, clock, live_meeting, "Wat heb je al geprobeerd", 3)
         got = client.collect("transcript", "outcome")
         line = got["transcript"]
         assert line["text"] == "Wat heb je al geprobeerd" and line["speaker"] == "Bram" and line["type"] == "vraag"
         assert got["outcome"]["kind"] == "vraag" and got["outcome"]["line"]["id"] == line["id"]
+        # Its time from Start is the one the transcript (and so the verslag) holds: one time per line.
+        stored = service.transcript(live_meeting)[-1]
+        assert line["since_start"] == stored["since_start"] == got["outcome"]["line"]["since_start"] >= 20
         service.command(live_meeting, "start")
         refused = client.wait_for("rejected")
         assert refused == {"command": "start", "reason": "De bijeenkomst is al begonnen."}
