@@ -54,3 +54,27 @@ def chromium(browser_log: bool = False):
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(20)
     return driver
+
+
+# What chromedriver says when Chromium itself went away (its renderer crashed or was killed): the
+# browser's fault, not the page's. On a busy 2-core machine about one browser start in a hundred
+# met it. A browser test that meets it runs once more on a fresh Chromium (pytest-rerunfailures,
+# "R" in the summary; tests/web/conftest.py); any other failure is never rerun.
+BROWSER_GONE = [r"browser has closed the connection", r"Unable to receive message from renderer",
+                r"not connected to DevTools", r"chrome not reachable", r"session deleted"]
+
+
+def live_chromium(held: dict, browser_log: bool = False):
+    """`held["driver"]`, or a fresh Chromium in its place when that one has died."""
+    driver = held.get("driver")
+    if driver is not None:
+        try:
+            driver.current_window_handle  # noqa: B018  (one round trip: is Chromium still there?)
+            return driver
+        except Exception:  # a dead chromedriver raises urllib3's errors, not selenium's
+            try:
+                driver.quit()
+            except Exception:
+                pass
+    held["driver"] = chromium(browser_log=browser_log)
+    return held["driver"]

@@ -1,33 +1,17 @@
-"""What the browser tests share: one headless Chromium per module, waits, clicks, screenshots, console errors."""
+"""What the browser tests share: waits, clicks, screenshots, console errors.
+
+The `browser` and `clean_page` fixtures (one headless Chromium per module) live in tests/web/conftest.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium per test module (import this fixture by name)."""
-    driver = chromium(browser_log=True)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def clean_page(browser):
-    """A blank page and an empty console: a closed server's errors stay with the test that closed it."""
-    browser.get("about:blank")
-    browser.get_log("browser")
-    return browser
 
 
 def wait(driver, timeout: float = 10) -> WebDriverWait:

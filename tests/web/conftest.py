@@ -16,8 +16,38 @@ from facilitator.service import MeetingService
 from methods import load_library
 from web import create_app, stop_streams
 
-from support import free_port, wait_until  # noqa: F401  (re-exported for the web tests)
+from support import BROWSER_GONE, free_port, live_chromium, wait_until  # noqa: F401  (re-exported for the web tests)
 from web_scenario import LAN, PEOPLE, OffsetClock, api_headers, csrf_token  # noqa: F401
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=BROWSER_GONE))
+
+
+@pytest.fixture(scope="module")
+def chromium_session():
+    """One headless Chromium per test module (see `browser`)."""
+    held: dict = {}
+    yield held
+    if held.get("driver") is not None:
+        held["driver"].quit()
+
+
+@pytest.fixture
+def browser(chromium_session):
+    """The module's Chromium; a fresh one when it has died, so one crash costs one test, not a module."""
+    return live_chromium(chromium_session, browser_log=True)
+
+
+@pytest.fixture
+def clean_page(browser):
+    """A blank page and an empty console: a closed server's errors stay with the test that closed it."""
+    browser.get("about:blank")
+    browser.get_log("browser")
+    return browser
+
 
 @pytest.fixture(scope="session")
 def library():

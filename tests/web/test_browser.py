@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from browser_kit import browser, click, console_errors, shot, text_of, wait  # noqa: E402,F401
+from browser_kit import click, console_errors, shot, text_of, wait  # noqa: E402,F401
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ pytest.importorskip("selenium")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from browser_kit import browser, clean_page, focused, open_live, wait  # noqa: E402,F401
+from browser_kit import focused, open_live, wait  # noqa: E402,F401
 from web_scenario import run_intervisie  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_page")]

@@ -9,7 +9,7 @@ from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 
-from browser_kit import browser, clean_page, click, console_errors, open_live, shot, text_of, wait  # noqa: E402,F401
+from browser_kit import click, console_errors, open_live, shot, text_of, wait  # noqa: E402,F401
 from facilitator.notices import notice as notice_text  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_page")]

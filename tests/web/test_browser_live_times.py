@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("selenium")
 
-from browser_kit import browser, clean_page, wait  # noqa: E402,F401
+from browser_kit import wait  # noqa: E402,F401
 from facilitator.clock_text import clock as clock_text  # noqa: E402
 from verslag_scenario import METHOD, PEOPLE, set_day_clock  # noqa: E402
 

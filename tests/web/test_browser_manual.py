@@ -10,7 +10,7 @@ pytest.importorskip("selenium")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 
-from browser_kit import browser, clean_page, click, focused, key, open_live, shows, text_of, wait  # noqa: E402,F401
+from browser_kit import click, focused, key, open_live, shows, text_of, wait  # noqa: E402,F401
 from web_scenario import say  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_page")]

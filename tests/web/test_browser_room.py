@@ -8,7 +8,7 @@ pytest.importorskip("selenium")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 
-from browser_kit import browser, clean_page, console_errors, reset_viewport, settled_colour, shot, text_of, viewport, wait  # noqa: E402,F401,E501
+from browser_kit import console_errors, reset_viewport, settled_colour, shot, text_of, viewport, wait  # noqa: E402,F401,E501
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_page")]
 

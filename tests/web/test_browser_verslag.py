@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("selenium")
 from selenium.webdriver.common.by import By  # noqa: E402
 
-from browser_kit import ARTIFACTS, browser, clean_page, shot, wait  # noqa: E402,F401
+from browser_kit import ARTIFACTS, shot, wait  # noqa: E402,F401
 from test_browser_a11y import axe_violations  # noqa: E402
 from verslag_scenario import run_by_buttons, run_without_any_turn  # noqa: E402
 

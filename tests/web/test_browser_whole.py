@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 
-from browser_kit import browser, clean_page, click, console_errors, focused, key, open_live, seat, wait  # noqa: E402,F401
+from browser_kit import click, console_errors, focused, key, open_live, seat, wait  # noqa: E402,F401
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_page")]
 
