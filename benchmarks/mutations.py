@@ -79,7 +79,7 @@ MUTATIONS = [
     Mutation("store", "deletion only unlinks rows (neither safeguard)", "facilitator/store.py",
              'db.execute("PRAGMA secure_delete=ON")', 'db.execute("PRAGMA secure_delete=OFF")', STORE_TESTS),
     Mutation("store", "downtime_is_pause = false does nothing", "facilitator/service.py",
-             'if not setup.options.downtime_is_pause and row["last_wall"]:', 'if False and row["last_wall"]:',
+             'if not state.setup.options.downtime_is_pause and row["last_wall"]:', 'if False and row["last_wall"]:',
              STORE_TESTS),
     Mutation("service", "a reloaded meeting forgets what fell due after its last event", "facilitator/service.py",
              "        state, effects = apply(state, Tick(), last)\n", "        effects = []\n", STORE_TESTS),
