@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 
 from methods import Library, Method
 from facilitator import keeping, lookback, recovery, timeline, verslag
-from facilitator.engine import apply, cues, make_setup, meeting_elapsed, nest, new_state, outcomes, transcript, view
+from facilitator.engine import apply, cues, make_setup, meeting_elapsed, nest, new_state, outcomes, phrases, transcript, view
 from facilitator.engine.state import SetupError, State
 from facilitator.engine.setup import PreviousCase
 from facilitator.errors import UserError
@@ -344,6 +344,8 @@ class MeetingService:
         data = view(live.state, self._now(live))
         data["id"], data["seq"] = live.id, live.audience.seq  # seq: the number of the meeting's last change
         data["mode"] = "voice" if live.heard() else "manual"
+        if data["question"] and not live.heard():
+            data["question"] = phrases.by_hand(data["question"])  # as the cue was worded: "Kies op het scherm ja"
         notices = list(data["notices"])
         if self.store.notice and self.store.notice not in notices:
             notices.append(self.store.notice)

@@ -16,7 +16,19 @@ class _Names(dict):
 
 def fill(template: str, **names: Optional[str]) -> str:
     values = {k: (v if v else _fallback(k)) for k, v in names.items()}
-    return template.format_map(_Names(values))
+
+    def sentence_start(m: re.Match) -> str:
+        # "…afsluiten. {inbrenger}, denk na" before anyone brings in: "De inbrenger, denk na".
+        key = m.group(2)
+        if key in names and not names[key]:
+            word = _fallback(key)
+            return m.group(1) + word[:1].upper() + word[1:]
+        return m.group(0)
+
+    return _SENTENCE_START.sub(sentence_start, template).format_map(_Names(values))
+
+
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)\{(\w+)\}")
 
 
 def fill_cue(template: str, *, inbrenger: Optional[str], procesbegeleider: Optional[str]) -> str:

@@ -109,6 +109,11 @@ def _passes(state: State) -> dict[str, int]:
     return dict(counts)
 
 
+def _question(state: State) -> str:
+    """The yes/no question that waits, as spoken (the service words it for buttons when there is no voice)."""
+    return cues.fill(state, state.method.steps[state.step_index].ask.question)
+
+
 def view(state: State, now: float) -> dict[str, Any]:
     """Everything a screen shows, as JSON-ready data."""
     method = state.method
@@ -145,13 +150,15 @@ def view(state: State, now: float) -> dict[str, Any]:
                       "over_seconds": round(rec.over_seconds, 1),
                       # A step of a method run inside a ronde (the bijeenkomst) names its ronde.
                       "ronde": s.part.slot_title if s.part is not None else None})
+    asking = state.moment is not None and state.moment.kind == "ask"
     return {
         "method": {"id": method.id, "name": method.name},
         "status": state.status,
         "participants": list(state.setup.participants),
         "inbrenger": state.inbrenger,
         "choosing_inbrenger": state.awaiting == "inbrenger",
-        "asking": state.moment is not None and state.moment.kind == "ask",  # a yes/no question waits
+        "asking": asking,  # a yes/no question waits
+        "question": _question(state) if asking else None,
         "candidates": [{"name": c.name, "topic": c.topic, "score": c.score} for c in state.candidates],
         "procesbegeleider": state.setup.procesbegeleider,
         "elapsed_seconds": round(meeting_elapsed(state, now), 1),

@@ -92,7 +92,9 @@ def test_names_are_filled_into_cues_in_one_place():
     assert hits == []
     from facilitator.engine.phrases import fill_cue
 
-    assert fill_cue("{inbrenger}, {procesbegeleider}", inbrenger=None, procesbegeleider="Eva") == "de inbrenger, Eva"
+    assert fill_cue("{inbrenger}, {procesbegeleider}", inbrenger=None, procesbegeleider="Eva") == "De inbrenger, Eva"
+    assert fill_cue("Klaar. {inbrenger}, denk na. Dank {inbrenger}.", inbrenger=None, procesbegeleider=None) == \
+        "Klaar. De inbrenger, denk na. Dank de inbrenger."  # a sentence starts with a capital
 
 
 @pytest.mark.parametrize("path", _files(".py"), ids=lambda p: p.relative_to(REPO).as_posix())

@@ -8,7 +8,7 @@ pytest.importorskip("selenium")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 
-from browser_kit import console_errors, reset_viewport, settled_colour, shot, text_of, viewport, wait  # noqa: E402,F401,E501
+from browser_kit import console_errors, reset_viewport, settled_colour, shot, shows, text_of, viewport, wait  # noqa: E402,F401,E501
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("clean_page")]
 
@@ -98,3 +98,50 @@ def test_silence_is_a_calm_screen(browser, live_server, size):
         assert not browser.find_element(By.ID, "z-countdown").is_displayed()
     finally:
         reset_viewport(browser)
+
+
+def test_the_room_sees_the_question_and_who_can_bring_in_a_case(browser, live_server):
+    """While the meeting waits for ja or nee, or for the group to choose an inbrenger, the display
+    says so (the live page takes the answer): the room is not left looking at a frozen turn."""
+    service = live_server.service
+    meeting_id = service.create("progressiegerichte-bijeenkomst", PEOPLE, "Anna")
+    service.command(meeting_id, "start")
+    while not service.view(meeting_id)["asking"]:
+        service.command(meeting_id, "next_step")
+    question = service.view(meeting_id)["question"]
+    # No microphone here: the question says how to answer on the screen, as the spoken cue did.
+    assert question == "Is er genoeg tijd voor een tweede ronde? Kies op het scherm ja of nee."
+    open_room(browser, live_server.url, meeting_id)
+    wait(browser).until(shows("z-who-label", "Ja of nee?"))  # textContent: the label is in capitals
+    assert text_of(browser, "z-name") == question
+    assert not browser.find_element(By.ID, "z-next").is_displayed()
+    assert text_of(browser, "z-cue") == ""  # the next step's instruction waits for the answer
+    height = browser.execute_script("return window.innerHeight")
+    assert browser.execute_script("return document.documentElement.scrollHeight") <= height + 1
+    shot(browser, "zaal-ja-nee.png")
+
+    service.command(meeting_id, "answer", answer="ja")         # ronde II: the group chooses again
+    assert service.view(meeting_id)["choosing_inbrenger"]
+    wait(browser).until(shows("z-who-label", "Wie brengt de casus in?"))
+    assert text_of(browser, "z-name") == " · ".join(PEOPLE)
+    shot(browser, "zaal-kiezen.png")
+
+    service.command(meeting_id, "choose_inbrenger", name="Carla")
+    wait(browser).until(lambda d: not service.view(meeting_id)["choosing_inbrenger"]
+                        and shows("z-who-label", "Aan het woord")(d))
+    assert "Carla" in text_of(browser, "z-cue")  # now the instruction is hers
+    assert "is-long" not in browser.find_element(By.ID, "z-name").get_attribute("class")
+    assert console_errors(browser) == []
+
+
+def test_the_room_display_as_first_served_shows_the_question(live_server):
+    """The page as the server first sends it (before the stream): the same words."""
+    import urllib.request
+
+    service = live_server.service
+    meeting_id = service.create("progressiegerichte-bijeenkomst", PEOPLE, "Anna")
+    service.command(meeting_id, "start")
+    while not service.view(meeting_id)["asking"]:
+        service.command(meeting_id, "next_step")
+    page = urllib.request.urlopen(f"{live_server.url}/bijeenkomsten/{meeting_id}/zaal", timeout=10).read().decode()
+    assert "Ja of nee?" in page and service.view(meeting_id)["question"] in page

@@ -22,19 +22,32 @@
     setText($("z-label"), v.status === "ready" ? "Zo meteen · eerste stap" : finished ? "Afgerond"
       : "Stap " + (step.index + 1) + " van " + step.count);
     setText($("z-title"), finished ? v.method.name : step.title || "");
-    setText($("z-cue"), finished ? "De bijeenkomst is afgerond. Dank jullie wel." : step.cue || "");
+    // While the room answers a question or chooses its inbrenger, the next step's instruction is not yet for them.
+    var waiting = !!(v.asking || v.choosing_inbrenger);
+    setText($("z-cue"), finished ? "De bijeenkomst is afgerond. Dank jullie wel." : waiting ? "" : step.cue || "");
     show($("z-countdown"), !finished);
     show($("z-silence"), silence);
     var round = step.round;
+    var name = $("z-name");
+    name.classList.toggle("is-long", !!(v.choosing_inbrenger || v.asking));
     show($("z-who"), active && !silence);
-    if (round) {
+    if (v.choosing_inbrenger) {
+      // The group chooses in the room; the display shows who can, the live page takes the choice.
+      setText($("z-who-label"), "Wie brengt de casus in?");
+      setText(name, (v.participants || []).join(" · "));
+      show($("z-next"), false);
+    } else if (v.asking) {
+      setText($("z-who-label"), "Ja of nee?");
+      setText(name, v.question || "");
+      show($("z-next"), false);
+    } else if (round) {
       setText($("z-who-label"), round.turn ? "Aan de beurt" : round.responding ? "De inbrenger reageert" : "Ronde klaar");
-      setText($("z-name"), round.turn || (round.responding ? v.inbrenger : "—"));
+      setText(name, round.turn || (round.responding ? v.inbrenger : "—"));
       setText($("z-next-name"), round.next || "");
       show($("z-next"), !!round.next);
     } else {
       setText($("z-who-label"), "Aan het woord");
-      setText($("z-name"), d.roleWords(step.speakers, view));
+      setText(name, d.roleWords(step.speakers, view));
       show($("z-next"), false);
     }
     tick();
