@@ -67,3 +67,12 @@ def run_cli(facilitator_bin: str, cli_env: dict[str, str]) -> Callable[..., subp
         )
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    # The suite runs in a random order; -q hides pytest-randomly's header, so say the seed at the end,
+    # where a failing run's reader looks: `scripts/test --randomly-seed=N` repeats the order.
+    if config.pluginmanager.hasplugin("randomly"):
+        seed = config.getoption("randomly_seed", None)
+        if seed is not None and seed != "default":
+            terminalreporter.write_line(f"random order: --randomly-seed={seed}")
